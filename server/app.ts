@@ -1,0 +1,142 @@
+// Composition: config → store → services → HTTP and realtime. Takes its dependencies, listens on
+// the configured port (0 in tests), and closes cleanly, so tests start the real thing.
+
+import http from 'node:http';
+import path from 'node:path';
+import fs from 'node:fs';
+import express from 'express';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { SqliteStore } from './store/SqliteStore.ts';
+import type { Store } from './store/Store.ts';
+import { AuthService } from './services/auth.ts';
+import { FIXTURES_DIR, loadCityReference, sensorFromFixture, unitFromFixture, type CityReference } from './services/cityReference.ts';
+import { IngestService } from './ingest/ingestService.ts';
+import { IncidentService } from './services/incidents.ts';
+import { MetricsService } from './services/metrics.ts';
+import { DEFAULT_HUB_OPTIONS, LiveHub, type LiveSocket } from './realtime/liveHub.ts';
+import { createLiveServer } from './realtime/liveServer.ts';
+import { errorHandler, notFoundHandler, errorBody } from './http/errors.ts';
+import { loadUser } from './http/session.ts';
+import { authRoutes } from './http/routes/authRoutes.ts';
+import { ingestRoutes } from './http/routes/ingestRoutes.ts';
+import { incidentRoutes } from './http/routes/incidentRoutes.ts';
+import { cityRoutes } from './http/routes/cityRoutes.ts';
+import { seedDemo, DEMO_ACCOUNTS, DEMO_INGEST_KEY } from './services/demoSeed.ts';
+
+export interface CityServer {
+  config: Config;
+  url: string;
+  port: number;
+  logger: Logger;
+  store: Store;
+  city: CityReference;
+  auth: AuthService;
+  ingest: IngestService;
+  incidents: IncidentService;
+  hub: LiveHub;
+  metrics: MetricsService;
+  close(): Promise<void>;
+}
+
+let cachedCity: CityReference | null = null;
+/** Reference data is read-only; tests that start many servers share one parse of it. */
+function cityReference(): CityReference {
+  cachedCity ??= loadCityReference();
+  return cachedCity;
+}
+
+export async function startCityServer(config: Config): Promise<CityServer> {
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] });
+  if (config.databaseUrl) logger.warn('DATABASE_URL is set, but the PostgreSQL store is not built yet; using the embedded store');
+  const store = SqliteStore.open(config.dataDir);
+  const city = cityReference();
+  const auth = new AuthService(store, config.sessionTtlMs);
+
+  // Reference data enters the store once; later starts keep what operators changed.
+  if ((await store.listUnits()).length === 0) await store.upsertUnits(city.units.map(unitFromFixture));
+  if ((await store.listSensors()).length === 0) await store.upsertSensors(city.sensors.map(sensorFromFixture));
+  await store.upsertCategories([...city.categories.values()]);
+  if (config.demo) await seedDemo(store, auth, city, new Date());
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const httpServer = http.createServer(app);
+  const { io, nsp } = createLiveServer(httpServer, auth);
+
+  const sensors = await store.listSensors();
+  const sensorDistrict = new Map(sensors.map((s) => [s.id, s.districtId]));
+  const hub = new LiveHub(nsp, store, (id) => sensorDistrict.get(id), {
+    ...DEFAULT_HUB_OPTIONS,
+    batchMs: config.live.batchMs,
+    factDelayMs: config.live.factDelayMs,
+  });
+  await hub.start();
+  const metrics = new MetricsService(store, hub, config.timeZone);
+  const ingest = new IngestService(store, city, hub, config.timeZone);
+  ingest.registerSensors(sensors);
+  const incidents = new IncidentService(store, hub, ingest);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const storeReady = await store.isReady().catch(() => false);
+    res.status(storeReady ? 200 : 503).json({ ok: storeReady, store: store.kind, adapter: 'memory' });
+  });
+  app.use('/api', loadUser(auth));
+  // Ingest parses its own, larger body before the general JSON parser sees it.
+  app.use('/api/ingest', ingestRoutes(auth, ingest));
+  app.use('/api', express.json({ limit: '100kb' }));
+  app.use('/api/auth', authRoutes(auth, false));
+  app.use('/api', incidentRoutes(store, incidents));
+  app.use('/api', cityRoutes({ store, city, metrics, hub, fixturesDir: FIXTURES_DIR, tilesUrl: config.tilesUrl }));
+  app.use('/api', notFoundHandler);
+  // The map's tiles: one PMTiles archive read with HTTP range requests.
+  app.use('/tiles', express.static(path.join(FIXTURES_DIR, 'map'), { maxAge: '1h', index: false }));
+  if (config.staticDir && fs.existsSync(config.staticDir)) {
+    const staticDir = config.staticDir;
+    app.use(express.static(staticDir, { index: false, maxAge: '1h' }));
+    // Client-side routes (/screen, /dispatch, …) all load the app shell.
+    app.get(/^\/(?!api\/|tiles\/|socket\.io\/).*/, (_req, res) => {
+      res.sendFile(path.join(staticDir, 'index.html'));
+    });
+  }
+  app.use((_req, res) => {
+    res.status(404).json(errorBody('not_found', 'not found'));
+  });
+  app.use(errorHandler(logger));
+
+  nsp.on('connection', (socket) => {
+    hub.attach(socket as LiveSocket).catch((err: unknown) => {
+      logger.error({ err }, 'live attach failed');
+      socket.disconnect(true);
+    });
+  });
+
+  metrics.start();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      metrics.stop();
+      hub.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await store.close();
+    })();
+    return closing;
+  };
+
+  return { config, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, metrics, close };
+}
+
+export { DEMO_ACCOUNTS, DEMO_INGEST_KEY };

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Router } from 'express';
+import { UnitPositionSchema } from '../../../shared/protocol/schemas.ts';
+import type { Store } from '../../store/Store.ts';
+import type { CityReference } from '../../services/cityReference.ts';
+import type { MetricsService } from '../../services/metrics.ts';
+import type { LiveHub } from '../../realtime/liveHub.ts';
+import { HttpError, parseOr400 } from '../errors.ts';
+import { actorOf, requireRole } from '../session.ts';
+
+const ANY_ROLE = ['operator', 'dispatcher', 'officer', 'supervisor', 'admin', 'auditor'] as const;
+
+export interface CityRouteDeps {
+  store: Store;
+  city: CityReference;
+  metrics: MetricsService;
+  hub: LiveHub;
+  fixturesDir: string;
+  tilesUrl: string;
+}
+
+export function cityRoutes({ store, city, metrics, hub, fixturesDir, tilesUrl }: CityRouteDeps): Router {
+  const router = Router();
+  // Reference data is static for a run: serialise it once.
+  const districtsJson = JSON.stringify(city.districts);
+  const gridsJson = JSON.stringify(city.grids);
+  const styleJson = fs.readFileSync(path.join(fixturesDir, 'map/style.json'), 'utf8').replaceAll('{{TILES_URL}}', tilesUrl);
+
+  router.get('/geo/districts', requireRole(...ANY_ROLE), (_req, res) => {
+    res.type('application/geo+json').send(districtsJson);
+  });
+  router.get('/geo/grids', requireRole(...ANY_ROLE), (_req, res) => {
+    res.type('application/geo+json').send(gridsJson);
+  });
+  router.get('/map/style.json', requireRole(...ANY_ROLE), (_req, res) => {
+    res.type('application/json').send(styleJson);
+  });
+  router.get('/categories', requireRole(...ANY_ROLE), (_req, res) => {
+    res.json({ categories: [...city.categories.values()], tree: city.categoryTree });
+  });
+
+  router.get('/units', requireRole(...ANY_ROLE), async (req, res) => {
+    const actor = actorOf(req);
+    const units = await store.listUnits();
+    res.json({ items: actor.role === 'officer' ? units.filter((u) => u.homeDistrictId === actor.districtId) : units });
+  });
+
+  router.post('/units/:id/position', requireRole('officer', 'dispatcher', 'supervisor'), async (req, res) => {
+    const actor = actorOf(req);
+    const id = String(req.params.id);
+    // An officer shares only their own unit's position.
+    if (actor.role === 'officer' && actor.unitId !== id) throw new HttpError('not_found', `no unit ${id}`);
+    const body = parseOr400(UnitPositionSchema, req.body);
+    const [unit] = await store.setUnitPositions([{ unitId: id, position: body.location, at: body.at }]);
+    if (!unit) throw new HttpError('not_found', `no unit ${id}`);
+    hub.unit(unit);
+    res.json(unit);
+  });
+
+  router.get('/sensors', requireRole(...ANY_ROLE), async (req, res) => {
+    const actor = actorOf(req);
+    const sensors = await store.listSensors();
+    res.json({ items: actor.role === 'officer' ? sensors.filter((s) => s.districtId === actor.districtId) : sensors });
+  });
+
+  router.get('/metrics/summary', requireRole('operator', 'dispatcher', 'supervisor', 'admin', 'auditor'), async (_req, res) => {
+    res.json(hub.currentMetrics ?? (await metrics.compute()));
+  });
+
+  router.get('/audit', requireRole('supervisor', 'admin', 'auditor'), async (req, res) => {
+    const entity = String(req.query.entity ?? '');
+    const id = String(req.query.id ?? '');
+    if (!entity || !id) {
+      throw new HttpError('validation_failed', 'entity and id are required', [
+        ...(entity ? [] : [{ path: 'entity', message: 'required' }]),
+        ...(id ? [] : [{ path: 'id', message: 'required' }]),
+      ]);
+    }
+    res.json({ items: await store.audit(entity, id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+// Entry point for `npm start`: the whole system in one process — embedded database, demo city,
+// simulator — unless the environment says otherwise.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from './config.ts';
+import { startCityServer, DEMO_ACCOUNTS, DEMO_INGEST_KEY } from './app.ts';
+import { DEMO_PASSWORD } from './services/demoSeed.ts';
+import { Simulator } from './ingest/simulator.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<void> {
+  // `npm start` is the demo: demo data and simulator are on unless switched off explicitly.
+  const config = loadConfig({
+    DEMO: 'on',
+    SIMULATOR: 'on',
+    STATIC_DIR: path.join(root, 'dist/client'),
+    ...process.env,
+  });
+  const server = await startCityServer(config);
+  const simulator = config.simulator.enabled
+    ? new Simulator(
+        server.ingest,
+        server.store,
+        server.hub,
+        server.city,
+        { seed: config.simulator.seed, speed: config.simulator.speed, timeZone: config.timeZone },
+        server.incidents,
+      )
+    : null;
+  simulator?.start();
+
+  const lines = [
+    '',
+    `  City Operations Center is running at ${server.url}`,
+    `  store: ${server.store.kind} (${config.dataDir})   simulator: ${simulator ? `on ×${config.simulator.speed}` : 'off'}`,
+  ];
+  if (config.demo) {
+    lines.push(`  demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}`);
+    lines.push(`  demo ingest key: ${DEMO_INGEST_KEY}`);
+  }
+  console.log(`${lines.join('\n')}\n`);
+
+  const shutdown = (signal: string) => {
+    server.logger.info({ signal }, 'shutting down');
+    simulator?.stop();
+    server
+      .close()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

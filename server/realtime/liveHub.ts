@@ -1,0 +1,266 @@
+// The realtime hub: takes committed changes and latest-value telemetry, and sends them to the
+// connected screens in ordered, contiguous batches — one encode per scope room, not per socket.
+// Facts go out within `factDelayMs`; telemetry is coalesced and goes out every `batchMs`.
+
+import type { Namespace, Socket } from 'socket.io';
+import type {
+  Change,
+  ChangeBatch,
+  ClientToServerEvents,
+  ResumeResult,
+  ServerToClientEvents,
+  Snapshot,
+} from '../../shared/protocol/changes.ts';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
+import type { CityMetrics, SensorState, Unit, User } from '../../shared/domain/types.ts';
+import type { Store } from '../store/Store.ts';
+import { isVisible, roomOf, scopeOf, scopeOfRoom, type Scope } from './scope.ts';
+
+export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
+export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: User }>;
+
+export interface LiveHubOptions {
+  batchMs: number;
+  factDelayMs: number;
+  /** A client further behind than this many changes gets a fresh snapshot instead of a replay. */
+  maxReplay: number;
+  /** How far back a snapshot includes finished incidents. */
+  recentMs: number;
+  maxSnapshotIncidents: number;
+}
+
+export const DEFAULT_HUB_OPTIONS: LiveHubOptions = {
+  batchMs: 100,
+  factDelayMs: 10,
+  maxReplay: 50_000,
+  recentMs: 24 * 3_600_000,
+  maxSnapshotIncidents: 20_000,
+};
+
+export class LiveHub {
+  private published = 0;
+  private pending: Change[] = [];
+  private readonly sensorDirty = new Map<string, SensorState>();
+  private readonly unitDirty = new Map<string, Unit>();
+  private metrics: CityMetrics | null = null;
+  private metricsDirty = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerDue = Infinity;
+  private gapSince: number | null = null;
+  private closed = false;
+  /** Counters for /metrics and the benchmarks. */
+  readonly stats = { batches: 0, emits: 0, changes: 0 };
+
+  constructor(
+    private readonly nsp: LiveNamespace,
+    private readonly store: Store,
+    private readonly sensorDistrict: (id: string) => string | undefined,
+    private readonly options: LiveHubOptions = DEFAULT_HUB_OPTIONS,
+  ) {}
+
+  async start(): Promise<void> {
+    this.published = await this.store.headSeq();
+  }
+
+  get publishedSeq(): number {
+    return this.published;
+  }
+
+  get currentMetrics(): CityMetrics | null {
+    return this.metrics;
+  }
+
+  /** Committed facts, in any order; they go out in seq order once contiguous. */
+  publish(changes: readonly Change[]): void {
+    if (changes.length === 0) return;
+    for (const c of changes) if (c.seq > this.published) this.pending.push(c);
+    this.pending.sort((a, b) => a.seq - b.seq);
+    this.schedule(this.options.factDelayMs);
+  }
+
+  sensor(state: SensorState): void {
+    this.sensorDirty.set(state.id, state);
+    this.schedule(this.options.batchMs);
+  }
+
+  unit(unit: Unit): void {
+    this.unitDirty.set(unit.id, unit);
+    this.schedule(this.options.batchMs);
+  }
+
+  setMetrics(metrics: CityMetrics): void {
+    this.metrics = metrics;
+    this.metricsDirty = true;
+    this.schedule(this.options.batchMs);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed) return;
+    const due = Date.now() + delayMs;
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerDue = Infinity;
+      void this.flush();
+    }, delayMs);
+  }
+
+  /** Take the contiguous run of pending facts that follows what was published. */
+  private takeContiguous(): Change[] {
+    let n = 0;
+    let expected = this.published + 1;
+    while (n < this.pending.length && this.pending[n]!.seq === expected) {
+      n += 1;
+      expected += 1;
+    }
+    // Drop any resend of what already went out.
+    const taken = this.pending.splice(0, n);
+    this.pending = this.pending.filter((c) => c.seq > expected - 1);
+    return taken;
+  }
+
+  /** Send everything ready. Safe to call at any time. */
+  async flush(): Promise<void> {
+    let facts = this.takeContiguous();
+    if (this.pending.length > 0) {
+      // A hole: some commit has not been published yet. Give it a moment, then read it back.
+      this.gapSince ??= Date.now();
+      if (Date.now() - this.gapSince > 1000) {
+        const upTo = this.pending[this.pending.length - 1]!.seq;
+        const fromLog = await this.store.changesAfter(this.published + facts.length, upTo);
+        this.pending = [...fromLog, ...this.pending].sort((a, b) => a.seq - b.seq);
+        facts = [...facts, ...this.takeContiguous()];
+      } else {
+        this.schedule(this.options.factDelayMs * 5 + 20);
+      }
+    }
+    if (this.pending.length === 0) this.gapSince = null;
+
+    const telemetry: Change[] = [];
+    const toSeq = facts.length > 0 ? facts[facts.length - 1]!.seq : this.published;
+    for (const sensor of this.sensorDirty.values()) telemetry.push({ seq: toSeq, type: 'sensor', sensor });
+    for (const unit of this.unitDirty.values()) telemetry.push({ seq: toSeq, type: 'unit', unit });
+    if (this.metricsDirty && this.metrics) telemetry.push({ seq: toSeq, type: 'metrics', metrics: this.metrics });
+    this.sensorDirty.clear();
+    this.unitDirty.clear();
+    this.metricsDirty = false;
+    if (facts.length === 0 && telemetry.length === 0) return;
+
+    const fromSeq = this.published + 1;
+    this.published = toSeq;
+    const all = facts.length && telemetry.length ? [...facts, ...telemetry] : facts.length ? facts : telemetry;
+    this.stats.batches += 1;
+    this.stats.changes += all.length;
+    for (const room of this.nsp.adapter.rooms.keys()) {
+      const scope = scopeOfRoom(room);
+      if (!scope) continue;
+      const batch: ChangeBatch = { fromSeq, toSeq, changes: this.filter(scope, all) };
+      // `local`: each node sends what its own hub publishes; the log is shared, not the sockets.
+      this.nsp.local.to(room).emit('changes', batch);
+      this.stats.emits += 1;
+    }
+  }
+
+  private filter(scope: Scope, changes: Change[]): Change[] {
+    if (scope.kind === 'city') return changes;
+    return changes.filter((c) => isVisible(scope, c, this.sensorDistrict));
+  }
+
+  /** A new connection: greet it, bring it up to date (snapshot or replay), then let it join. */
+  async attach(socket: LiveSocket): Promise<void> {
+    const user = socket.data.user;
+    socket.emit('hello', { protocolVersion: PROTOCOL_VERSION, user, serverTime: new Date().toISOString() });
+    const lastSeq = Number((socket.handshake.auth as Record<string, unknown> | undefined)?.lastSeq);
+    if (Number.isInteger(lastSeq) && lastSeq > 0 && (await this.canReplay(lastSeq))) {
+      await this.catchUp(socket, lastSeq);
+    } else {
+      await this.sendSnapshot(socket);
+    }
+    socket.on('resume', (request, ack) => {
+      void this.resume(socket, request, typeof ack === 'function' ? ack : () => undefined);
+    });
+  }
+
+  private async resume(socket: LiveSocket, request: unknown, ack: (r: ResumeResult) => void): Promise<void> {
+    const lastSeq = Number((request as { lastSeq?: unknown } | null)?.lastSeq);
+    if (!Number.isInteger(lastSeq) || lastSeq < 0) {
+      ack({ ok: false, code: 'bad_request', message: 'lastSeq must be a non-negative integer' });
+      return;
+    }
+    // Leave the live stream while catching up, so nothing arrives out of order.
+    socket.leave(roomOf(scopeOf(socket.data.user)));
+    if (lastSeq > 0 && (await this.canReplay(lastSeq))) {
+      const toSeq = await this.catchUp(socket, lastSeq);
+      ack({ ok: true, mode: 'changes', toSeq });
+    } else {
+      const toSeq = await this.sendSnapshot(socket);
+      ack({ ok: true, mode: 'snapshot', toSeq });
+    }
+  }
+
+  private async canReplay(lastSeq: number): Promise<boolean> {
+    return lastSeq <= this.published && this.published - lastSeq <= this.options.maxReplay;
+  }
+
+  /**
+   * Replay (lastSeq, published] from the log, then join the room. The loop closes the window in
+   * which the hub may publish while the log is being read: the join happens in the same tick as
+   * the check that nothing more was published.
+   */
+  private async catchUp(socket: LiveSocket, lastSeq: number): Promise<number> {
+    const scope = scopeOf(socket.data.user);
+    const since = (await this.store.changeTime(lastSeq)) ?? new Date(0).toISOString();
+    let from = lastSeq;
+    let first = true;
+    for (;;) {
+      const to = this.published;
+      const facts = to > from ? await this.store.changesAfter(from, to) : [];
+      const telemetry: Change[] = [];
+      if (first) {
+        // Latest values that changed while away: telemetry is not replayed, it is refreshed.
+        for (const sensor of await this.store.sensorStatesSince(since)) telemetry.push({ seq: to, type: 'sensor', sensor });
+        for (const unit of await this.store.listUnits()) telemetry.push({ seq: to, type: 'unit', unit });
+        if (this.metrics) telemetry.push({ seq: to, type: 'metrics', metrics: this.metrics });
+      }
+      if (to > from || first) {
+        socket.emit('changes', { fromSeq: from + 1, toSeq: to, changes: this.filter(scope, [...facts, ...telemetry]) });
+      }
+      first = false;
+      from = to;
+      if (this.published === to) break;
+    }
+    socket.join(roomOf(scope));
+    return from;
+  }
+
+  private async sendSnapshot(socket: LiveSocket): Promise<number> {
+    const scope = scopeOf(socket.data.user);
+    const recentSince = new Date(Date.now() - this.options.recentMs).toISOString();
+    const state = await this.store.snapshot(recentSince, this.options.maxSnapshotIncidents);
+    // Clients skip facts at or below the snapshot's seq, so a batch racing this read is harmless.
+    const visible = (c: Change) => isVisible(scope, c, this.sensorDistrict);
+    const snapshot: Snapshot = {
+      protocolVersion: PROTOCOL_VERSION,
+      seq: state.seq,
+      incidents: state.incidents.filter((incident) => visible({ seq: 0, type: 'incident', incident })),
+      tasks: state.tasks.filter((task) => visible({ seq: 0, type: 'task', task })),
+      units: state.units.filter((unit) => visible({ seq: 0, type: 'unit', unit })),
+      sensors: state.sensors.filter((s) => scope.kind === 'city' || s.districtId === scope.districtId),
+      alarms: state.alarms.filter((alarm) => visible({ seq: 0, type: 'alarm', alarm })),
+      metrics: scope.kind === 'city' ? this.metrics : null,
+    };
+    socket.emit('snapshot', snapshot);
+    // If the hub published past the snapshot while it was read, replay the difference first.
+    if (this.published > state.seq) return this.catchUp(socket, state.seq);
+    socket.join(roomOf(scope));
+    return state.seq;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

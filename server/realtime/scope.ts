@@ -1,0 +1,49 @@
+// Who may see which change. The server places each socket in one scope room from its session;
+// batches are filtered once per room, never per socket.
+
+import type { Change } from '../../shared/protocol/changes.ts';
+import type { User } from '../../shared/domain/types.ts';
+
+export type Scope = { kind: 'city' } | { kind: 'district'; districtId: string };
+
+const SCOPE_PREFIX = 'scope:';
+
+export function scopeOf(user: User): Scope {
+  // Officers work in one district and see only it; every desk role sees the whole city.
+  if (user.role === 'officer') return { kind: 'district', districtId: user.districtId ?? '(none)' };
+  return { kind: 'city' };
+}
+
+export function roomOf(scope: Scope): string {
+  return scope.kind === 'city' ? `${SCOPE_PREFIX}city` : `${SCOPE_PREFIX}district:${scope.districtId}`;
+}
+
+export function scopeOfRoom(room: string): Scope | null {
+  if (!room.startsWith(SCOPE_PREFIX)) return null;
+  const rest = room.slice(SCOPE_PREFIX.length);
+  if (rest === 'city') return { kind: 'city' };
+  if (rest.startsWith('district:')) return { kind: 'district', districtId: rest.slice('district:'.length) };
+  return null;
+}
+
+/** Whether a change belongs on a screen of this scope. `sensorDistrict` resolves telemetry. */
+export function isVisible(scope: Scope, change: Change, sensorDistrict: (id: string) => string | undefined): boolean {
+  if (scope.kind === 'city') return true;
+  const d = scope.districtId;
+  switch (change.type) {
+    case 'incident':
+      return change.incident.districtId === d;
+    case 'task':
+      return change.task.districtId === d;
+    case 'alarm':
+      return change.alarm.districtId === d;
+    case 'unit':
+      return change.unit.homeDistrictId === d;
+    case 'sensor':
+      return sensorDistrict(change.sensor.id) === d;
+    case 'metrics':
+    case 'notice':
+      // City-wide figures and notices are for the operations center, not the street.
+      return false;
+  }
+}

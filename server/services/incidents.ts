@@ -1,0 +1,151 @@
+// Incident and task commands: read → decide (pure, shared/domain) → write with audit and change
+// in one transaction → publish. Refusals come back typed; the HTTP layer maps them to statuses.
+
+import { randomUUID } from 'node:crypto';
+import { decide, type Decision, type IncidentCommand, type Refusal } from '../../shared/domain/incidentMachine.ts';
+import { TASK_STATUS_AFTER, isTaskOpen } from '../../shared/domain/taskMachine.ts';
+import type { Actor, Incident, Task, Unit } from '../../shared/domain/types.ts';
+import type { CreateIncidentReq, IncidentActionReq, TaskActionReq } from '../../shared/protocol/schemas.ts';
+import type { IncidentUpdate, Store } from '../store/Store.ts';
+import type { LiveHub } from '../realtime/liveHub.ts';
+import type { IngestService } from '../ingest/ingestService.ts';
+
+export type CommandOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; kind: 'not_found'; message: string }
+  | { ok: false; kind: 'refused'; refusal: Refusal };
+
+/** Which incidents an actor may see at all; others answer 404, as if they did not exist. */
+export function canSee(actor: Actor, incident: Pick<Incident, 'districtId'>): boolean {
+  if (actor.role !== 'officer') return true;
+  return actor.districtId !== undefined && incident.districtId === actor.districtId;
+}
+
+export class IncidentService {
+  constructor(
+    private readonly store: Store,
+    private readonly hub: LiveHub,
+    private readonly ingest: IngestService,
+  ) {}
+
+  /** A person files an incident by hand: it takes the same durable path as any report. */
+  async create(req: CreateIncidentReq, actor: Actor, now: Date): Promise<CommandOutcome<Incident>> {
+    const [result] = await this.ingest.submit(
+      [
+        {
+          source: 'system',
+          sourceEventId: `manual:${randomUUID()}`,
+          occurredAt: now.toISOString(),
+          payload: {
+            category: req.category,
+            ...(req.severity ? { severity: req.severity } : {}),
+            text: req.text,
+            location: req.location,
+            reporter: actor.id,
+          },
+        },
+      ],
+      now,
+    );
+    if (!result || result.status !== 'accepted' || !result.incidentId) {
+      return { ok: false, kind: 'refused', refusal: { code: 'invalid_state', rule: result?.error?.message ?? 'not stored', currentVersion: 0 } };
+    }
+    const incident = await this.store.getIncident(result.incidentId);
+    return incident ? { ok: true, value: incident } : { ok: false, kind: 'not_found', message: 'incident vanished' };
+  }
+
+  async act(id: string, req: IncidentActionReq, actor: Actor, now: Date): Promise<CommandOutcome<Incident>> {
+    const current = await this.store.getIncident(id);
+    if (!current || !canSee(actor, current)) return { ok: false, kind: 'not_found', message: `no incident ${id}` };
+    let unit: Unit | undefined;
+    if (req.action === 'dispatch') {
+      unit = await this.store.getUnit(req.unitId);
+      if (!unit) return { ok: false, kind: 'not_found', message: `no unit ${req.unitId}` };
+    }
+    if (req.action === 'merge' && !(await this.store.getIncident(req.intoId))) {
+      return { ok: false, kind: 'not_found', message: `no incident ${req.intoId}` };
+    }
+    const at = now.toISOString();
+    return this.apply(id, at, (incident, tasks) => {
+      const decision = decide(incident, req as IncidentCommand, actor, at);
+      if (!decision.ok) return { decision };
+      const update: IncidentUpdate = { decision };
+      if (req.action === 'dispatch' && unit) {
+        update.tasks = [newTask(decision.incident, unit.id, at)];
+        update.units = [{ ...unit, status: 'busy' }];
+      }
+      if (req.action === 'verify' && !req.ok) update.tasks = closeOpenTasks(tasks, at);
+      if (req.action === 'reopen') update.tasks = closeOpenTasks(tasks, at);
+      return update;
+    });
+  }
+
+  async actOnTask(taskId: string, req: TaskActionReq, actor: Actor, now: Date): Promise<CommandOutcome<Task>> {
+    const task = await this.store.getTask(taskId);
+    // Officers act only on their own unit's tasks; anything else does not exist for them.
+    if (!task || (actor.role === 'officer' && task.unitId !== actor.unitId)) {
+      return { ok: false, kind: 'not_found', message: `no task ${taskId}` };
+    }
+    const unit = await this.store.getUnit(task.unitId);
+    const at = now.toISOString();
+    let updated: Task | undefined;
+    const outcome = await this.apply(task.incidentId, at, (incident, tasks): IncidentUpdate => {
+      const current = tasks.find((t) => t.id === taskId)!;
+      if (current.version !== req.version) {
+        return refusal('version_conflict', `expected task version ${current.version}, got ${req.version}`, current.version);
+      }
+      if (!isTaskOpen(current.status)) return refusal('invalid_state', `task is ${current.status}`, current.version);
+      const reason = req.reason ?? req.note;
+      const command: IncidentCommand =
+        req.action === 'return'
+          ? { action: 'return', version: incident.version, reason: reason ?? '' }
+          : req.action === 'resolve'
+            ? { action: 'resolve', version: incident.version, ...(req.note ? { note: req.note } : {}) }
+            : { action: req.action, version: incident.version };
+      const decision = decide(incident, command, actor, at);
+      if (!decision.ok) return { decision: { ok: false, refusal: { ...decision.refusal, currentVersion: current.version } } };
+      updated = { ...current, status: TASK_STATUS_AFTER[req.action], note: req.note ?? req.reason ?? current.note, version: current.version + 1, updatedAt: at };
+      const done = req.action === 'resolve' || req.action === 'return';
+      return {
+        decision,
+        tasks: [updated],
+        units: done && unit ? [{ ...unit, status: 'available' }] : [],
+      };
+    });
+    if (!outcome.ok) return outcome;
+    return { ok: true, value: updated! };
+  }
+
+  private async apply(id: string, at: string, updater: Parameters<Store['updateIncident']>[1]): Promise<CommandOutcome<Incident>> {
+    const result = await this.store.updateIncident(id, updater, at);
+    if (!result) return { ok: false, kind: 'not_found', message: `no incident ${id}` };
+    if (!result.decision.ok) return { ok: false, kind: 'refused', refusal: result.decision.refusal };
+    this.hub.publish(result.changes);
+    return { ok: true, value: result.decision.incident };
+  }
+}
+
+function refusal(code: Refusal['code'], rule: string, currentVersion: number): { decision: Decision } {
+  return { decision: { ok: false, refusal: { code, rule, currentVersion } } };
+}
+
+function newTask(incident: Incident, unitId: string, at: string): Task {
+  return {
+    id: randomUUID(),
+    incidentId: incident.id,
+    unitId,
+    districtId: incident.districtId,
+    status: 'assigned',
+    note: null,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Work that is taken back from the field ends its open tasks. */
+function closeOpenTasks(tasks: Task[], at: string): Task[] {
+  return tasks
+    .filter((t) => isTaskOpen(t.status))
+    .map((t) => ({ ...t, status: 'returned' as const, version: t.version + 1, updatedAt: at }));
+}

@@ -1,0 +1,636 @@
+// The embedded store: one SQLite file under DATA_DIR through better-sqlite3. WAL with
+// synchronous=FULL so an acknowledged write survives a power cut; callers group many requests
+// into one transaction (group commit) to keep that fast.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
+import type { Alarm, Category, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
+import { MIGRATIONS } from './migrations.ts';
+import type {
+  ApiKeyRecord,
+  AuditEntry,
+  AuditInput,
+  IncidentFilter,
+  IncidentUpdater,
+  IngestCommit,
+  IngestItemOutcome,
+  IngestWrite,
+  LinkedEvent,
+  MetricsInputs,
+  ReadingDecider,
+  SessionRecord,
+  Store,
+  UnitPosition,
+  UpdateResult,
+  UserRecord,
+} from './Store.ts';
+
+type Row = Record<string, unknown>;
+
+const OPEN_STATUSES = ['new', 'triaged', 'dispatched', 'accepted', 'on_scene', 'resolved'];
+
+/** Which district a change concerns, for scoping replays without parsing every body. */
+export function changeDistrict(body: ChangeBody): string | null {
+  switch (body.type) {
+    case 'incident':
+      return body.incident.districtId;
+    case 'task':
+      return body.task.districtId;
+    case 'alarm':
+      return body.alarm.districtId;
+    case 'unit':
+      return body.unit.homeDistrictId;
+    default:
+      return null;
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly stmt: ReturnType<SqliteStore['prepare']>;
+  /** Latest sensor states, mirrored in memory: readings arrive far more often than they are read. */
+  private readonly latest = new Map<string, SensorState>();
+  private readonly activeAlarms = new Map<string, Alarm>();
+  private readonly sensorDistrict = new Map<string, string>();
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.stmt = this.prepare();
+    this.loadCaches();
+  }
+
+  static open(dataDir: string): SqliteStore {
+    return new SqliteStore(path.join(dataDir, 'city.db'));
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const done = new Set(this.db.prepare('SELECT id FROM schema_migrations').all().map((r) => (r as Row).id as number));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.id)) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.id, migration.name, new Date().toISOString());
+      })();
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      claimKey: db.prepare('INSERT OR IGNORE INTO ingest_keys (source, source_event_id, incident_id) VALUES (?, ?, ?)'),
+      keyIncident: db.prepare('SELECT incident_id FROM ingest_keys WHERE source = ? AND source_event_id = ?'),
+      insertReading: db.prepare('INSERT INTO readings (sensor_id, metric, value, at) VALUES (?, ?, ?, ?)'),
+      upsertLatest: db.prepare(
+        `INSERT INTO sensor_latest (sensor_id, value, at, level, online) VALUES (@id, @value, @at, @level, @online)
+         ON CONFLICT(sensor_id) DO UPDATE SET value = excluded.value, at = excluded.at, level = excluded.level, online = excluded.online`,
+      ),
+      upsertAlarm: db.prepare(
+        `INSERT INTO alarms (id, sensor_id, status, data) VALUES (@id, @sensorId, @status, @data)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+      ),
+      insertEvent: db.prepare(
+        'INSERT INTO events (source, source_event_id, occurred_at, received_at, incident_id, payload) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      insertCaller: db.prepare('INSERT INTO callers (event_id, incident_id, name, phone) VALUES (?, ?, ?, ?)'),
+      bumpCounter: db.prepare(
+        'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
+      ),
+      insertIncident: db.prepare(
+        `INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data)
+         VALUES (@id, @code, @status, @districtId, @category, @severity, @createdAt, @updatedAt, @version, @data)`,
+      ),
+      updateIncident: db.prepare(
+        `UPDATE incidents SET status = @status, district_id = @districtId, category = @category, severity = @severity,
+           updated_at = @updatedAt, version = @version, data = @data WHERE id = @id AND version = @previousVersion`,
+      ),
+      getIncident: db.prepare('SELECT data FROM incidents WHERE id = ?'),
+      insertTimeline: db.prepare('INSERT INTO timeline (incident_id, data) VALUES (?, ?)'),
+      upsertTask: db.prepare(
+        `INSERT INTO tasks (id, incident_id, unit_id, status, data) VALUES (@id, @incidentId, @unitId, @status, @data)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+      ),
+      tasksOf: db.prepare('SELECT data FROM tasks WHERE incident_id = ? ORDER BY rowid'),
+      upsertUnit: db.prepare('INSERT INTO units (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data'),
+      getUnit: db.prepare('SELECT data FROM units WHERE id = ?'),
+      insertAudit: db.prepare(
+        `INSERT INTO audit (at, actor_id, action, entity, entity_id, before, after, reason)
+         VALUES (@at, @actorId, @action, @entity, @entityId, @before, @after, @reason)`,
+      ),
+      appendChange: db.prepare('INSERT INTO changes (at, type, district_id, body) VALUES (?, ?, ?, ?) RETURNING seq'),
+      head: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'changes'"),
+      changesAfter: db.prepare('SELECT seq, body FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq'),
+      changeTime: db.prepare('SELECT at FROM changes WHERE seq = ?'),
+    };
+  }
+
+  private loadCaches(): void {
+    for (const row of this.db.prepare('SELECT sensor_id, value, at, level, online FROM sensor_latest').all() as Row[]) {
+      this.latest.set(row.sensor_id as string, {
+        id: row.sensor_id as string,
+        value: row.value as number | null,
+        at: row.at as string | null,
+        level: row.level as SensorState['level'],
+        online: row.online === 1,
+      });
+    }
+    for (const row of this.db.prepare("SELECT data FROM alarms WHERE status != 'cleared'").all() as Row[]) {
+      const alarm = JSON.parse(row.data as string) as Alarm;
+      this.activeAlarms.set(alarm.sensorId, alarm);
+    }
+    for (const row of this.db.prepare('SELECT data FROM sensors').all() as Row[]) {
+      const sensor = JSON.parse(row.data as string) as Sensor;
+      this.sensorDistrict.set(sensor.id, sensor.districtId);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async isReady(): Promise<boolean> {
+    return this.db.open && this.db.prepare('SELECT 1 AS ok').get() !== undefined;
+  }
+
+  /** Run PRAGMA integrity_check; "ok" when the file is sound. */
+  integrityCheck(): string {
+    return String(this.db.pragma('integrity_check', { simple: true }));
+  }
+
+  // ---- people and keys ----
+
+  async countUsers(): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as Row).n as number;
+  }
+
+  async createUser(user: UserRecord, at: string): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO users (id, username, password_hash, role, display_name, district_id, unit_id, disabled, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(user.id, user.username, user.passwordHash, user.role, user.displayName, user.districtId, user.unitId, user.disabled ? 1 : 0, at);
+  }
+
+  private toUser(row: Row | undefined): UserRecord | undefined {
+    if (!row) return undefined;
+    return {
+      id: row.id as string,
+      username: row.username as string,
+      passwordHash: row.password_hash as string,
+      role: row.role as UserRecord['role'],
+      displayName: row.display_name as string,
+      districtId: (row.district_id as string | null) ?? null,
+      unitId: (row.unit_id as string | null) ?? null,
+      disabled: row.disabled === 1,
+    };
+  }
+
+  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
+    return this.toUser(this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined);
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return this.toUser(this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined);
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(session.tokenHash, session.userId, session.createdAt, session.expiresAt);
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      tokenHash: row.token_hash as string,
+      userId: row.user_id as string,
+      createdAt: row.created_at as string,
+      expiresAt: row.expires_at as string,
+    };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async createApiKey(id: string, name: string, keyHash: string, at: string): Promise<void> {
+    this.db
+      .prepare("INSERT INTO api_keys (id, key_hash, name, scope, created_at) VALUES (?, ?, ?, 'ingest', ?)")
+      .run(id, keyHash, name, at);
+  }
+
+  async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(keyHash) as Row | undefined;
+    if (!row) return undefined;
+    return { id: row.id as string, name: row.name as string, scope: 'ingest', revoked: row.revoked_at !== null };
+  }
+
+  // ---- reference data ----
+
+  async upsertCategories(categories: Category[]): Promise<void> {
+    const stmt = this.db.prepare('INSERT INTO categories (code, data) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET data = excluded.data');
+    this.db.transaction(() => {
+      for (const c of categories) stmt.run(c.code, JSON.stringify(c));
+    })();
+  }
+
+  async listCategories(): Promise<Category[]> {
+    return (this.db.prepare('SELECT data FROM categories ORDER BY code').all() as Row[]).map((r) => JSON.parse(r.data as string) as Category);
+  }
+
+  async upsertUnits(units: Unit[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const u of units) this.stmt.upsertUnit.run(u.id, JSON.stringify(u));
+    })();
+  }
+
+  async listUnits(): Promise<Unit[]> {
+    return this.allUnits();
+  }
+
+  private allUnits(): Unit[] {
+    return (this.db.prepare('SELECT data FROM units ORDER BY id').all() as Row[]).map((r) => JSON.parse(r.data as string) as Unit);
+  }
+
+  async upsertSensors(sensors: Sensor[]): Promise<void> {
+    const stmt = this.db.prepare('INSERT INTO sensors (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data');
+    this.db.transaction(() => {
+      for (const s of sensors) {
+        stmt.run(s.id, JSON.stringify(s));
+        this.sensorDistrict.set(s.id, s.districtId);
+      }
+    })();
+  }
+
+  async listSensors(): Promise<SensorView[]> {
+    return this.allSensors();
+  }
+
+  private allSensors(): SensorView[] {
+    const rows = this.db.prepare('SELECT data FROM sensors ORDER BY id').all() as Row[];
+    return rows.map((r) => {
+      const sensor = JSON.parse(r.data as string) as Sensor;
+      const state = this.latest.get(sensor.id);
+      return { ...sensor, value: state?.value ?? null, at: state?.at ?? null, online: state?.online ?? false, level: state?.level ?? 'normal' };
+    });
+  }
+
+  hasSensor(id: string): boolean {
+    return this.sensorDistrict.has(id);
+  }
+
+  // ---- writes ----
+
+  private append(body: ChangeBody, at: string): Change {
+    const row = this.stmt.appendChange.get(at, body.type, changeDistrict(body), JSON.stringify(body)) as Row;
+    return { ...body, seq: row.seq as number } as Change;
+  }
+
+  private writeAudit(entry: AuditInput): void {
+    this.stmt.insertAudit.run({
+      at: entry.at,
+      actorId: entry.actorId,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: entry.entityId,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      reason: entry.reason ?? null,
+    });
+  }
+
+  private incidentParams(incident: Incident) {
+    return {
+      id: incident.id,
+      code: incident.code,
+      status: incident.status,
+      districtId: incident.districtId,
+      category: incident.category,
+      severity: incident.severity,
+      createdAt: incident.createdAt,
+      updatedAt: incident.updatedAt,
+      version: incident.version,
+      data: JSON.stringify(incident),
+    };
+  }
+
+  async ingest(writes: IngestWrite[], decideReading: ReadingDecider): Promise<IngestCommit> {
+    const receivedAt = new Date().toISOString();
+    const run = this.db.transaction(() => {
+      const outcomes: IngestItemOutcome[] = [];
+      const changes: Change[] = [];
+      const touched = new Map<string, SensorState>();
+      // Cache updates are staged and applied only once the transaction has committed.
+      const alarmsAfter = new Map<string, Alarm | undefined>();
+      for (const write of writes) {
+        if (write.kind === 'reading') {
+          const claimed = this.stmt.claimKey.run('sensor', write.sourceEventId, null).changes === 1;
+          if (!claimed) {
+            outcomes.push({ status: 'duplicate' });
+            continue;
+          }
+          this.stmt.insertReading.run(write.sensorId, write.metric, write.value, write.at);
+          const previous = touched.get(write.sensorId) ?? this.latest.get(write.sensorId);
+          const active = alarmsAfter.has(write.sensorId) ? alarmsAfter.get(write.sensorId) : this.activeAlarms.get(write.sensorId);
+          const { state, alarm } = decideReading(write.sensorId, write.value, write.at, previous, active);
+          touched.set(write.sensorId, state);
+          if (alarm) {
+            this.stmt.upsertAlarm.run({ id: alarm.id, sensorId: alarm.sensorId, status: alarm.status, data: JSON.stringify(alarm) });
+            alarmsAfter.set(write.sensorId, alarm.status === 'cleared' ? undefined : alarm);
+            changes.push(this.append({ type: 'alarm', alarm }, receivedAt));
+          }
+          outcomes.push({ status: 'accepted' });
+          continue;
+        }
+        const claimed = this.stmt.claimKey.run(write.source, write.sourceEventId, write.incident.id).changes === 1;
+        if (!claimed) {
+          const row = this.stmt.keyIncident.get(write.source, write.sourceEventId) as Row | undefined;
+          outcomes.push({ status: 'duplicate', incidentId: (row?.incident_id as string | null) ?? undefined });
+          continue;
+        }
+        const n = (this.stmt.bumpCounter.get(write.incident.code) as Row).value as number;
+        const incident: Incident = { ...write.incident, code: `${write.incident.code}-${String(n).padStart(4, '0')}` };
+        this.stmt.insertIncident.run(this.incidentParams(incident));
+        const eventId = this.stmt.insertEvent.run(
+          write.source,
+          write.sourceEventId,
+          write.occurredAt,
+          receivedAt,
+          incident.id,
+          JSON.stringify(write.payload),
+        ).lastInsertRowid;
+        if (write.caller) this.stmt.insertCaller.run(eventId, incident.id, write.caller.name, write.caller.phone);
+        const entry: TimelineEntry = { at: incident.createdAt, action: 'create', actorId: null, from: null, to: incident.status, note: write.source };
+        this.stmt.insertTimeline.run(incident.id, JSON.stringify(entry));
+        this.writeAudit({
+          at: receivedAt,
+          actorId: `source:${write.source}`,
+          action: 'create',
+          entity: 'incident',
+          entityId: incident.id,
+          after: { status: incident.status, category: incident.category, severity: incident.severity },
+        });
+        changes.push(this.append({ type: 'incident', incident }, receivedAt));
+        outcomes.push({ status: 'accepted', incidentId: incident.id });
+      }
+      for (const state of touched.values()) {
+        this.stmt.upsertLatest.run({ id: state.id, value: state.value, at: state.at, level: state.level, online: state.online ? 1 : 0 });
+      }
+      return { outcomes, changes, touched, alarmsAfter };
+    });
+    const { outcomes, changes, touched, alarmsAfter } = run.immediate();
+    for (const [id, state] of touched) this.latest.set(id, state);
+    for (const [sensorId, alarm] of alarmsAfter) {
+      if (alarm) this.activeAlarms.set(sensorId, alarm);
+      else this.activeAlarms.delete(sensorId);
+    }
+    return { outcomes, changes, sensorStates: [...touched.values()] };
+  }
+
+  async updateIncident(id: string, updater: IncidentUpdater, at: string): Promise<UpdateResult | undefined> {
+    const run = this.db.transaction((): UpdateResult | undefined => {
+      const row = this.stmt.getIncident.get(id) as Row | undefined;
+      if (!row) return undefined;
+      const before = JSON.parse(row.data as string) as Incident;
+      const tasks = (this.stmt.tasksOf.all(id) as Row[]).map((r) => JSON.parse(r.data as string) as Task);
+      const update = updater(before, tasks);
+      const { decision } = update;
+      if (!decision.ok) return { decision, changes: [] };
+      const after = decision.incident;
+      const result = this.stmt.updateIncident.run({ ...this.incidentParams(after), previousVersion: before.version });
+      if (result.changes !== 1) throw new Error(`incident ${id} changed under a transaction`);
+      this.stmt.insertTimeline.run(id, JSON.stringify(decision.entry));
+      this.writeAudit({
+        at,
+        actorId: decision.entry.actorId,
+        action: decision.entry.action,
+        entity: 'incident',
+        entityId: id,
+        before: { status: before.status, version: before.version, unitId: before.unitId },
+        after: { status: after.status, version: after.version, unitId: after.unitId },
+        reason: update.audit?.reason ?? decision.entry.note,
+      });
+      const changes: Change[] = [this.append({ type: 'incident', incident: after }, at)];
+      for (const task of update.tasks ?? []) {
+        this.stmt.upsertTask.run({ id: task.id, incidentId: task.incidentId, unitId: task.unitId, status: task.status, data: JSON.stringify(task) });
+        changes.push(this.append({ type: 'task', task }, at));
+      }
+      for (const unit of update.units ?? []) {
+        this.stmt.upsertUnit.run(unit.id, JSON.stringify(unit));
+        changes.push(this.append({ type: 'unit', unit }, at));
+      }
+      return { decision, changes };
+    });
+    return run.immediate();
+  }
+
+  async setUnitPositions(updates: readonly UnitPosition[]): Promise<Unit[]> {
+    return this.db.transaction(() => {
+      const out: Unit[] = [];
+      for (const { unitId, position, at } of updates) {
+        const row = this.stmt.getUnit.get(unitId) as Row | undefined;
+        if (!row) continue;
+        const unit: Unit = { ...(JSON.parse(row.data as string) as Unit), position, positionAt: at };
+        this.stmt.upsertUnit.run(unit.id, JSON.stringify(unit));
+        out.push(unit);
+      }
+      return out;
+    })();
+  }
+
+  async appendChanges(bodies: ChangeBody[], at: string): Promise<Change[]> {
+    return this.db.transaction(() => bodies.map((b) => this.append(b, at)))();
+  }
+
+  // ---- reads ----
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    const row = this.stmt.getIncident.get(id) as Row | undefined;
+    return row ? (JSON.parse(row.data as string) as Incident) : undefined;
+  }
+
+  async listIncidents(filter: IncidentFilter): Promise<{ items: Incident[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.statuses?.length) {
+      where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`);
+      params.push(...filter.statuses);
+    }
+    if (filter.districtId) {
+      where.push('district_id = ?');
+      params.push(filter.districtId);
+    }
+    if (filter.category) {
+      // A category filter matches the code and everything below it in the tree.
+      where.push("(category = ? OR category LIKE ? ESCAPE '\\')");
+      params.push(filter.category, `${filter.category.replace(/[\\%_]/g, '\\$&')}.%`);
+    }
+    if (filter.severity) {
+      where.push('severity = ?');
+      params.push(filter.severity);
+    }
+    if (filter.q) {
+      where.push("(code LIKE ? ESCAPE '\\' OR data LIKE ? ESCAPE '\\')");
+      const like = `%${filter.q.replace(/[\\%_]/g, '\\$&')}%`;
+      params.push(like, like);
+    }
+    if (filter.cursor) {
+      const [createdAt, id] = decodeCursor(filter.cursor);
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      params.push(createdAt, createdAt, id);
+    }
+    const sql = `SELECT data FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, filter.limit + 1) as Row[];
+    const items = rows.slice(0, filter.limit).map((r) => JSON.parse(r.data as string) as Incident);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > filter.limit && last ? encodeCursor(last.createdAt, last.id) : null;
+    return { items, nextCursor };
+  }
+
+  async timeline(incidentId: string): Promise<TimelineEntry[]> {
+    return (this.db.prepare('SELECT data FROM timeline WHERE incident_id = ? ORDER BY id').all(incidentId) as Row[]).map(
+      (r) => JSON.parse(r.data as string) as TimelineEntry,
+    );
+  }
+
+  async linkedEvents(incidentId: string): Promise<LinkedEvent[]> {
+    const rows = this.db
+      .prepare('SELECT id, source, source_event_id, occurred_at, received_at, payload FROM events WHERE incident_id = ? ORDER BY id')
+      .all(incidentId) as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      source: r.source as LinkedEvent['source'],
+      sourceEventId: r.source_event_id as string,
+      occurredAt: r.occurred_at as string,
+      receivedAt: r.received_at as string,
+      payload: JSON.parse(r.payload as string) as unknown,
+    }));
+  }
+
+  async tasksOf(incidentId: string): Promise<Task[]> {
+    return (this.stmt.tasksOf.all(incidentId) as Row[]).map((r) => JSON.parse(r.data as string) as Task);
+  }
+
+  async getTask(id: string): Promise<Task | undefined> {
+    const row = this.db.prepare('SELECT data FROM tasks WHERE id = ?').get(id) as Row | undefined;
+    return row ? (JSON.parse(row.data as string) as Task) : undefined;
+  }
+
+  async tasksForUnit(unitId: string): Promise<Task[]> {
+    return (this.db.prepare('SELECT data FROM tasks WHERE unit_id = ? ORDER BY rowid DESC LIMIT 200').all(unitId) as Row[]).map(
+      (r) => JSON.parse(r.data as string) as Task,
+    );
+  }
+
+  async getUnit(id: string): Promise<Unit | undefined> {
+    const row = this.stmt.getUnit.get(id) as Row | undefined;
+    return row ? (JSON.parse(row.data as string) as Unit) : undefined;
+  }
+
+  async audit(entity: string, entityId: string): Promise<AuditEntry[]> {
+    const rows = this.db.prepare('SELECT * FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id').all(entity, entityId) as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      at: r.at as string,
+      actorId: r.actor_id as string | null,
+      action: r.action as string,
+      entity: r.entity as string,
+      entityId: r.entity_id as string,
+      before: r.before === null ? undefined : (JSON.parse(r.before as string) as unknown),
+      after: r.after === null ? undefined : (JSON.parse(r.after as string) as unknown),
+      reason: (r.reason as string | null) ?? undefined,
+    }));
+  }
+
+  async headSeq(): Promise<number> {
+    return this.head();
+  }
+
+  private head(): number {
+    const row = this.stmt.head.get() as Row | undefined;
+    return (row?.seq as number | undefined) ?? 0;
+  }
+
+  async changesAfter(afterSeq: number, toSeq: number): Promise<Change[]> {
+    return (this.stmt.changesAfter.all(afterSeq, toSeq) as Row[]).map(
+      (r) => ({ ...(JSON.parse(r.body as string) as ChangeBody), seq: r.seq as number }) as Change,
+    );
+  }
+
+  async changeTime(seq: number): Promise<string | undefined> {
+    const row = this.stmt.changeTime.get(seq) as Row | undefined;
+    return row?.at as string | undefined;
+  }
+
+  async sensorStatesSince(since: string): Promise<SensorState[]> {
+    return [...this.latest.values()].filter((s) => s.at !== null && s.at >= since);
+  }
+
+  async snapshot(recentSince: string, maxIncidents: number) {
+    // One read transaction, so the state and its seq agree.
+    return this.db.transaction(() => {
+      const seq = this.head();
+      const incidents = (
+        this.db
+          .prepare(
+            `SELECT data FROM incidents WHERE status IN (${OPEN_STATUSES.map(() => '?').join(',')}) OR updated_at >= ?
+             ORDER BY updated_at DESC LIMIT ?`,
+          )
+          .all(...OPEN_STATUSES, recentSince, maxIncidents) as Row[]
+      ).map((r) => JSON.parse(r.data as string) as Incident);
+      const tasks = (
+        this.db.prepare("SELECT data FROM tasks WHERE status IN ('assigned', 'accepted', 'on_scene')").all() as Row[]
+      ).map((r) => JSON.parse(r.data as string) as Task);
+      const alarms = [...this.activeAlarms.values()];
+      return { seq, incidents, tasks, units: this.allUnits(), sensors: this.allSensors(), alarms };
+    })();
+  }
+
+  async metricsInputs(dayStart: string, onlineSince: string): Promise<MetricsInputs> {
+    const count = (sql: string, ...params: unknown[]) => (this.db.prepare(sql).get(...params) as Row).n as number;
+    const placeholders = OPEN_STATUSES.map(() => '?').join(',');
+    const today = (this.db.prepare('SELECT data FROM incidents WHERE created_at >= ?').all(dayStart) as Row[]).map(
+      (r) => JSON.parse(r.data as string) as Incident,
+    );
+    const minutes = (from?: string, to?: string) => (from && to ? (Date.parse(to) - Date.parse(from)) / 60_000 : null);
+    const units = this.allUnits();
+    let online = 0;
+    for (const s of this.latest.values()) if (s.at !== null && s.at >= onlineSince) online += 1;
+    return {
+      openIncidents: count(`SELECT COUNT(*) AS n FROM incidents WHERE status IN (${placeholders})`, ...OPEN_STATUSES),
+      newToday: today.length,
+      callsToday: count("SELECT COUNT(*) AS n FROM events WHERE source = 'hotline' AND received_at >= ?", dayStart),
+      activeAlarms: this.activeAlarms.size,
+      sensorsTotal: this.sensorDistrict.size,
+      sensorsOnline: online,
+      unitsAvailable: units.filter((u) => u.status === 'available').length,
+      unitsBusy: units.filter((u) => u.status === 'busy').length,
+      dispatchMinutes: today.map((i) => minutes(i.createdAt, i.stageAt.dispatched)).filter((m): m is number => m !== null),
+      arriveMinutes: today.map((i) => minutes(i.stageAt.dispatched, i.stageAt.on_scene)).filter((m): m is number => m !== null),
+      createdToday: today.map((i) => i.createdAt),
+    };
+  }
+}
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  const [createdAt = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  return [createdAt, id];
+}

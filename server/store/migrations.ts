@@ -1,0 +1,127 @@
+// Schema migrations, applied in order and recorded in `schema_migrations`. Append, never edit.
+// Hot tables are shaped for ingest: raw readings are append-only in rowid order with no secondary
+// index; idempotency keys live in their own WITHOUT ROWID table.
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'foundation',
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  district_id TEXT,
+  unit_id TEXT,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  key_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE categories (code TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE units (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE sensors (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE sensor_latest (
+  sensor_id TEXT PRIMARY KEY,
+  value REAL,
+  at TEXT,
+  level TEXT NOT NULL,
+  online INTEGER NOT NULL
+);
+CREATE TABLE readings (sensor_id TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, at TEXT NOT NULL);
+CREATE TABLE ingest_keys (
+  source TEXT NOT NULL,
+  source_event_id TEXT NOT NULL,
+  incident_id TEXT,
+  PRIMARY KEY (source, source_event_id)
+) WITHOUT ROWID;
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  source_event_id TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  incident_id TEXT,
+  payload TEXT NOT NULL
+);
+CREATE INDEX events_incident ON events(incident_id);
+CREATE INDEX events_received ON events(source, received_at);
+CREATE TABLE callers (
+  event_id INTEGER PRIMARY KEY REFERENCES events(id),
+  incident_id TEXT,
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL
+);
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  district_id TEXT,
+  category TEXT,
+  severity TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX incidents_status ON incidents(status);
+CREATE INDEX incidents_updated ON incidents(updated_at);
+CREATE INDEX incidents_created ON incidents(created_at, id);
+CREATE TABLE timeline (id INTEGER PRIMARY KEY, incident_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX timeline_incident ON timeline(incident_id);
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY,
+  incident_id TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX tasks_incident ON tasks(incident_id);
+CREATE INDEX tasks_unit ON tasks(unit_id, status);
+CREATE TABLE alarms (id TEXT PRIMARY KEY, sensor_id TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX alarms_active ON alarms(sensor_id, status);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor_id TEXT,
+  action TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  before TEXT,
+  after TEXT,
+  reason TEXT
+);
+CREATE INDEX audit_entity ON audit(entity, entity_id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  district_id TEXT,
+  body TEXT NOT NULL
+);
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`,
+  },
+];

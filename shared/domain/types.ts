@@ -1,0 +1,194 @@
+// The domain vocabulary of DESIGN.md. Plain data only: these cross the wire and the store.
+
+export type LonLat = [number, number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const ROLES = ['operator', 'dispatcher', 'officer', 'supervisor', 'admin', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const INCIDENT_STATUSES = [
+  'new',
+  'triaged',
+  'dispatched',
+  'accepted',
+  'on_scene',
+  'resolved',
+  'closed',
+  'rejected',
+  'merged',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const EVENT_SOURCES = ['hotline', 'sensor', 'patrol', 'camera', 'system'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+export interface LocalizedName {
+  zh: string;
+  en: string;
+}
+
+/** One entry of an incident's history, shown as its timeline. */
+export interface TimelineEntry {
+  at: string;
+  action: string;
+  actorId: string | null;
+  from: IncidentStatus | null;
+  to: IncidentStatus;
+  note?: string;
+}
+
+export interface Incident {
+  id: string;
+  /** Human code read over the phone, e.g. "GD-20261122-0042". */
+  code: string;
+  title: string;
+  text: string;
+  category: string | null;
+  severity: Severity;
+  /** Null when a caller gave only an address the gazetteer does not know. */
+  location: LonLat | null;
+  address: string | null;
+  districtId: string | null;
+  streetId: string | null;
+  gridId: string | null;
+  status: IncidentStatus;
+  source: EventSource;
+  repeatCount: number;
+  parentId: string | null;
+  escalationLevel: 0 | 1 | 2;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** When each stage was reached; absent until it is. */
+  stageAt: Partial<Record<IncidentStatus, string>>;
+  /** The unit currently holding the case, if dispatched. */
+  unitId: string | null;
+  /** Caller satisfaction after closing (hotline cases). */
+  satisfaction: Satisfaction | null;
+}
+
+export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+
+export const TASK_STATUSES = ['assigned', 'accepted', 'on_scene', 'resolved', 'returned'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export interface Task {
+  id: string;
+  incidentId: string;
+  unitId: string;
+  districtId: string | null;
+  status: TaskStatus;
+  note: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const UNIT_STATUSES = ['available', 'busy', 'off_duty'] as const;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
+
+export interface Unit {
+  id: string;
+  callsign: string;
+  name: LocalizedName;
+  type: string;
+  skills: string[];
+  homeDistrictId: string;
+  status: UnitStatus;
+  position: LonLat;
+  positionAt: string | null;
+}
+
+export interface SensorRule {
+  direction: 'above' | 'below';
+  warn: number;
+  alarm: number;
+  clear: number;
+  dwellSec: number;
+}
+
+export interface Sensor {
+  id: string;
+  kind: string;
+  metric: string;
+  unit: string;
+  location: LonLat;
+  districtId: string;
+  gridId: string;
+  intervalSec: number;
+  rule: SensorRule;
+}
+
+/** Latest-value telemetry of a sensor (coalesced on the wire). */
+export interface SensorState {
+  id: string;
+  value: number | null;
+  at: string | null;
+  online: boolean;
+  level: 'normal' | 'warn' | 'alarm';
+}
+
+export type AlarmStatus = 'raised' | 'acknowledged' | 'cleared';
+
+export interface Alarm {
+  id: string;
+  sensorId: string;
+  metric: string;
+  level: 'warn' | 'alarm';
+  status: AlarmStatus;
+  value: number;
+  districtId: string;
+  raisedAt: string;
+  clearedAt: string | null;
+  incidentId: string | null;
+}
+
+export interface CityMetrics {
+  at: string;
+  openIncidents: number;
+  newToday: number;
+  overdue: number;
+  callsToday: number;
+  activeAlarms: number;
+  sensorsOnlinePct: number | null;
+  unitsAvailable: number;
+  unitsBusy: number;
+  medianDispatchMinutes: number | null;
+  medianArriveMinutes: number | null;
+  responseRate: number | null;
+  resolutionRate: number | null;
+  satisfactionRate: number | null;
+  /** Incidents created per hour of the current day (local hours 0..23). */
+  incidentsByHour: number[];
+}
+
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+  displayName: string;
+  districtId?: string;
+  unitId?: string;
+}
+
+/** The person or machine giving a command, as the domain needs to know them. */
+export interface Actor {
+  id: string;
+  role: Role;
+  districtId?: string;
+  unitId?: string;
+}
+
+export interface Category {
+  code: string;
+  name: LocalizedName;
+  defaultSeverity: Severity;
+  unitType: string;
+  duplicateRadiusM: number;
+  deadlinesMin: { dispatch: number; accept: number; arrive: number; resolve: number };
+  sensorMetrics: string[];
+  samples: { zh: string[]; en: string[] };
+}

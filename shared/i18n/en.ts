@@ -1,0 +1,22 @@
+// English catalog. Every key here must exist in zh-CN.ts too (a test checks both ways).
+export const en = {
+  'app.title': 'City Operations Center',
+  'severity.critical': 'Critical',
+  'severity.high': 'High',
+  'severity.medium': 'Medium',
+  'severity.low': 'Low',
+  'status.new': 'New',
+  'status.triaged': 'Triaged',
+  'status.dispatched': 'Dispatched',
+  'status.accepted': 'Accepted',
+  'status.on_scene': 'On scene',
+  'status.resolved': 'Resolved',
+  'status.closed': 'Closed',
+  'status.rejected': 'Rejected',
+  'status.merged': 'Merged',
+  'source.hotline': '12345 hotline',
+  'source.sensor': 'Sensor',
+  'source.patrol': 'Patrol',
+  'source.camera': 'Camera',
+  'source.system': 'System',
+} as const;

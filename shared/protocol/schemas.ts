@@ -1,0 +1,150 @@
+// zod schemas for everything that crosses the edge: ingest events and HTTP request bodies.
+// Types are inferred from them (XReq = z.infer<typeof XSchema>), so the check and the type agree.
+
+import { z } from 'zod';
+import { ROLES, SATISFACTIONS, SEVERITIES } from '../domain/types.ts';
+import type { FieldIssue } from './errors.ts';
+
+export const MAX_EVENTS_PER_BATCH = 1000;
+export const MAX_TEXT_LENGTH = 4000;
+
+const id = z.string().trim().min(1).max(128);
+const text = z.string().trim().min(1).max(MAX_TEXT_LENGTH);
+export const LonLatSchema = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+export const IsoTimeSchema = z.iso.datetime({ offset: true });
+const severity = z.enum(SEVERITIES);
+const categoryCode = z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'expected a category code such as municipal.drainage.waterlogging');
+
+export const HotlinePayloadSchema = z
+  .object({
+    callId: id,
+    caller: z.object({
+      name: z.string().trim().min(1).max(100),
+      phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'expected a phone number'),
+    }),
+    text,
+    address: z.string().trim().min(1).max(300).optional(),
+    location: LonLatSchema.optional(),
+    categoryHint: categoryCode.optional(),
+    wantsCallback: z.boolean(),
+  })
+  .refine((p) => p.address !== undefined || p.location !== undefined, {
+    message: 'a call needs an address or a location',
+    path: ['location'],
+  });
+
+export const SensorPayloadSchema = z.object({
+  sensorId: id,
+  metric: z.string().trim().min(1).max(64),
+  value: z.number().finite(),
+  unit: z.string().max(32).optional(),
+});
+
+export const ReportPayloadSchema = z.object({
+  category: categoryCode,
+  severity: severity.optional(),
+  text,
+  location: LonLatSchema,
+  photoUrl: z.url().max(2000).optional(),
+  reporter: z.string().trim().min(1).max(100).optional(),
+});
+
+const envelope = {
+  sourceEventId: id,
+  occurredAt: IsoTimeSchema,
+};
+
+export const IngestEventSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('hotline'), ...envelope, payload: HotlinePayloadSchema }),
+  z.object({ source: z.literal('sensor'), ...envelope, payload: SensorPayloadSchema }),
+  z.object({ source: z.literal('patrol'), ...envelope, payload: ReportPayloadSchema }),
+  z.object({ source: z.literal('camera'), ...envelope, payload: ReportPayloadSchema }),
+  z.object({ source: z.literal('system'), ...envelope, payload: ReportPayloadSchema }),
+]);
+export type IngestEvent = z.infer<typeof IngestEventSchema>;
+export type HotlinePayload = z.infer<typeof HotlinePayloadSchema>;
+export type SensorPayload = z.infer<typeof SensorPayloadSchema>;
+export type ReportPayload = z.infer<typeof ReportPayloadSchema>;
+
+/** The batch is checked in two steps: its shape here, then each item on its own. */
+export const IngestBatchSchema = z.object({
+  events: z.array(z.unknown()).min(1).max(MAX_EVENTS_PER_BATCH),
+});
+
+export type IngestItemStatus = 'accepted' | 'duplicate' | 'rejected';
+export interface IngestItemResult {
+  sourceEventId: string | null;
+  status: IngestItemStatus;
+  incidentId?: string;
+  error?: { code: 'validation_failed' | 'unknown_sensor' | 'out_of_area'; message: string; details: FieldIssue[] };
+}
+export interface IngestResponse {
+  results: IngestItemResult[];
+}
+
+export const LoginSchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginReq = z.infer<typeof LoginSchema>;
+
+export const CreateIncidentSchema = z.object({
+  text: text,
+  category: categoryCode,
+  severity: severity.optional(),
+  location: LonLatSchema,
+  address: z.string().trim().min(1).max(300).optional(),
+});
+export type CreateIncidentReq = z.infer<typeof CreateIncidentSchema>;
+
+const version = z.number().int().min(1);
+const reason = z.string().trim().min(1).max(1000);
+const note = z.string().trim().max(2000).optional();
+
+export const IncidentActionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('triage'), version, category: categoryCode, severity }),
+  z.object({ action: z.literal('dispatch'), version, unitId: id, reason: reason.optional() }),
+  z.object({ action: z.literal('verify'), version, ok: z.boolean(), note }),
+  z.object({ action: z.literal('close'), version, note }),
+  z.object({ action: z.literal('reopen'), version, reason }),
+  z.object({ action: z.literal('reject'), version, reason }),
+  z.object({ action: z.literal('merge'), version, intoId: id }),
+  z.object({ action: z.literal('escalate'), version, reason }),
+  z.object({ action: z.literal('rate'), version, satisfaction: z.enum(SATISFACTIONS) }),
+]);
+export type IncidentActionReq = z.infer<typeof IncidentActionSchema>;
+
+export const TaskActionSchema = z.object({
+  action: z.enum(['accept', 'arrive', 'resolve', 'return']),
+  version,
+  note,
+  reason: reason.optional(),
+  photo: z.string().max(200).optional(),
+  location: LonLatSchema.optional(),
+});
+export type TaskActionReq = z.infer<typeof TaskActionSchema>;
+
+export const UnitPositionSchema = z.object({
+  location: LonLatSchema,
+  at: IsoTimeSchema,
+});
+
+export const IncidentQuerySchema = z.object({
+  status: z.string().max(200).optional(),
+  district: z.string().max(32).optional(),
+  category: z.string().max(128).optional(),
+  severity: severity.optional(),
+  q: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const RoleSchema = z.enum(ROLES);
+
+/** zod issues → the contract's field list, with dotted paths a person can read. */
+export function fieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.');
+    return { path: path || '(body)', message: issue.message };
+  });
+}
