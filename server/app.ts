@@ -76,7 +76,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   const metrics = new MetricsService(store, hub, config.timeZone);
   const ingest = new IngestService(store, city, hub, config.timeZone);
   ingest.registerSensors(sensors);
-  const incidents = new IncidentService(store, hub, ingest);
+  const incidents = new IncidentService(store, hub, ingest, city);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

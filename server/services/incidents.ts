@@ -9,6 +9,9 @@ import type { CreateIncidentReq, IncidentActionReq, TaskActionReq } from '../../
 import type { IncidentUpdate, Store } from '../store/Store.ts';
 import type { LiveHub } from '../realtime/liveHub.ts';
 import type { IngestService } from '../ingest/ingestService.ts';
+import type { CityReference } from './cityReference.ts';
+import { recommendUnits, type Recommendation } from '../../shared/domain/recommendation.ts';
+import { DEFAULT_DUPLICATE_RADIUS_M, DEFAULT_DUPLICATE_WINDOW_MS, scoreDuplicates, type DuplicateCandidate } from '../../shared/domain/duplicates.ts';
 
 export type CommandOutcome<T> =
   | { ok: true; value: T }
@@ -26,7 +29,36 @@ export class IncidentService {
     private readonly store: Store,
     private readonly hub: LiveHub,
     private readonly ingest: IngestService,
-  ) {}
+    private readonly city: CityReference,
+  ) {
+    this.speedKmhByType = new Map(city.unitTypes.map((t) => [t.type, t.speedKmh]));
+  }
+
+  private readonly speedKmhByType: ReadonlyMap<string, number>;
+
+  /** Units ranked for an incident, each with the factors that explain its place. */
+  async recommendations(id: string, actor: Actor): Promise<Recommendation[] | null> {
+    const incident = await this.store.getIncident(id);
+    if (!incident || !canSee(actor, incident)) return null;
+    const [units, openTasksByUnit] = await Promise.all([this.store.listUnits(), this.store.openTaskCounts()]);
+    return recommendUnits({
+      incident,
+      category: incident.category ? this.city.categories.get(incident.category) : undefined,
+      units,
+      openTasksByUnit,
+      speedKmhByType: this.speedKmhByType,
+    });
+  }
+
+  /** Open incidents that are likely the same case, best first. */
+  async duplicates(id: string, actor: Actor): Promise<DuplicateCandidate[] | null> {
+    const incident = await this.store.getIncident(id);
+    if (!incident || !canSee(actor, incident)) return null;
+    const since = new Date(Date.parse(incident.createdAt) - DEFAULT_DUPLICATE_WINDOW_MS).toISOString();
+    const radius = (incident.category && this.city.categories.get(incident.category)?.duplicateRadiusM) || DEFAULT_DUPLICATE_RADIUS_M;
+    const others = (await this.store.openIncidentsSince(since)).filter((other) => canSee(actor, other));
+    return scoreDuplicates(incident, others, radius);
+  }
 
   /** A person files an incident by hand: it takes the same durable path as any report. */
   async create(req: CreateIncidentReq, actor: Actor, now: Date): Promise<CommandOutcome<Incident>> {

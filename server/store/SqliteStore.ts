@@ -541,6 +541,20 @@ export class SqliteStore implements Store {
     return row ? (JSON.parse(row.data as string) as Unit) : undefined;
   }
 
+  async openTaskCounts(): Promise<Map<string, number>> {
+    const rows = this.db
+      .prepare("SELECT unit_id, COUNT(*) AS n FROM tasks WHERE status IN ('assigned', 'accepted', 'on_scene') GROUP BY unit_id")
+      .all() as Row[];
+    return new Map(rows.map((r) => [r.unit_id as string, r.n as number]));
+  }
+
+  async openIncidentsSince(since: string): Promise<Incident[]> {
+    const rows = this.db
+      .prepare(`SELECT data FROM incidents WHERE created_at >= ? AND status IN (${OPEN_STATUSES.map(() => '?').join(',')})`)
+      .all(since, ...OPEN_STATUSES) as Row[];
+    return rows.map((r) => JSON.parse(r.data as string) as Incident);
+  }
+
   async audit(entity: string, entityId: string): Promise<AuditEntry[]> {
     const rows = this.db.prepare('SELECT * FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id').all(entity, entityId) as Row[];
     return rows.map((r) => ({

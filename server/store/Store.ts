@@ -190,6 +190,10 @@ export interface Store {
   getTask(id: string): Promise<Task | undefined>;
   tasksForUnit(unitId: string): Promise<Task[]>;
   getUnit(id: string): Promise<Unit | undefined>;
+  /** Open tasks per unit id. */
+  openTaskCounts(): Promise<Map<string, number>>;
+  /** Open incidents created at or after `since`, for duplicate search. */
+  openIncidentsSince(since: string): Promise<Incident[]>;
   audit(entity: string, entityId: string): Promise<AuditEntry[]>;
   headSeq(): Promise<number>;
   /** Changes with seq in (afterSeq, toSeq], in order; `at` of the change at afterSeq if it exists. */

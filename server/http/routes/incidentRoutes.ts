@@ -71,6 +71,18 @@ export function incidentRoutes(store: Store, incidents: IncidentService): Router
     res.json({ ...incident, timeline, events, tasks });
   });
 
+  router.get('/incidents/:id/recommendations', requireRole('dispatcher', 'supervisor', 'operator'), async (req, res) => {
+    const items = await incidents.recommendations(String(req.params.id), actorOf(req));
+    if (!items) throw new HttpError('not_found', `no incident ${String(req.params.id)}`);
+    res.json({ items });
+  });
+
+  router.get('/incidents/:id/duplicates', requireRole('dispatcher', 'supervisor', 'operator'), async (req, res) => {
+    const items = await incidents.duplicates(String(req.params.id), actorOf(req));
+    if (!items) throw new HttpError('not_found', `no incident ${String(req.params.id)}`);
+    res.json({ items });
+  });
+
   router.post('/incidents/:id/actions', requireRole('dispatcher', 'supervisor', 'operator'), async (req, res) => {
     const body = parseOr400(IncidentActionSchema, req.body);
     send(res, await incidents.act(String(req.params.id), body, actorOf(req), new Date()), (incident) => incident);

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { CityDay, type CityDayInput } from './cityDay.ts';
+import type { Category } from '../../shared/domain/types.ts';
+import type { SensorFixture } from '../services/cityReference.ts';
+
+function input(seed: number): CityDayInput {
+  const category: Category = {
+    code: 'municipal.drainage.waterlogging',
+    name: { zh: '道路积水', en: 'Waterlogging' },
+    defaultSeverity: 'high',
+    unitType: 'drainage_crew',
+    duplicateRadiusM: 200,
+    deadlinesMin: { dispatch: 10, accept: 10, arrive: 30, resolve: 240 },
+    sensorMetrics: ['water_level'],
+    samples: { zh: ['路口积水很深'], en: ['Deep water at the crossing'] },
+  };
+  const sensors: SensorFixture[] = Array.from({ length: 120 }, (_, i) => ({
+    id: `S${i}`,
+    kind: 'water_level',
+    metric: 'water_level',
+    unit: 'cm',
+    location: [-87.63, 41.88],
+    districtId: 'CA32',
+    gridId: 'CA32-G001',
+    intervalSec: 60,
+    rule: { direction: 'above', warn: 20, alarm: 30, clear: 25, dwellSec: 60 },
+    baseline: { mean: 5, amplitude: 2, noise: 1 },
+  }));
+  return {
+    seed,
+    categories: [category],
+    sensors,
+    addresses: [{ name: 'W Madison St & N Wells St', location: [-87.6339, 41.8819], districtId: 'CA32', gridId: 'CA32-G001' }],
+    callsPerDay: 20_000,
+  };
+}
+
+function run(seed: number, seconds: number) {
+  const day = new CityDay(input(seed));
+  return Array.from({ length: seconds }, (_, s) => day.next(Math.floor(s / 3600) % 24)).flat();
+}
+
+describe('the simulated city day', () => {
+  it('is deterministic: the same seed gives the same stream', () => {
+    expect(run(7, 1800)).toEqual(run(7, 1800));
+    expect(run(7, 1800)).not.toEqual(run(8, 1800));
+  });
+
+  it('reads every sensor once a minute', () => {
+    const readings = run(1, 120).filter((g) => g.kind === 'reading');
+    expect(readings).toHaveLength(240);
+    const perSensor = new Map<string, number>();
+    for (const r of readings) if (r.kind === 'reading') perSensor.set(r.sensorId, (perSensor.get(r.sensorId) ?? 0) + 1);
+    expect([...perSensor.values()].every((n) => n === 2)).toBe(true);
+  });
+
+  it('produces calls at about the configured daily rate, with callers and places', () => {
+    const calls = run(3, 3 * 3600).filter((g) => g.kind === 'call');
+    // 20,000/day over 3 night hours (quiet on the diurnal curve) is a few hundred, not zero, not thousands.
+    expect(calls.length).toBeGreaterThan(50);
+    expect(calls.length).toBeLessThan(2500);
+    for (const call of calls) {
+      if (call.kind !== 'call') continue;
+      expect(call.caller.phone).toMatch(/^1[3-9]\d{9}$/);
+      expect(call.text.length).toBeGreaterThan(0);
+    }
+  });
+});
