@@ -10,7 +10,7 @@ import type { Config } from './config.ts';
 import { SqliteStore } from './store/SqliteStore.ts';
 import type { Store } from './store/Store.ts';
 import { AuthService } from './services/auth.ts';
-import { FIXTURES_DIR, loadCityReference, sensorFromFixture, unitFromFixture, type CityReference } from './services/cityReference.ts';
+import { loadCityReference, sensorFromFixture, unitFromFixture, type CityReference } from './services/cityReference.ts';
 import { IngestService } from './ingest/ingestService.ts';
 import { IncidentService } from './services/incidents.ts';
 import { MetricsService } from './services/metrics.ts';
@@ -39,18 +39,22 @@ export interface CityServer {
   close(): Promise<void>;
 }
 
-let cachedCity: CityReference | null = null;
+const cityCache = new Map<string, CityReference>();
 /** Reference data is read-only; tests that start many servers share one parse of it. */
-function cityReference(): CityReference {
-  cachedCity ??= loadCityReference();
-  return cachedCity;
+function cityReference(dir: string): CityReference {
+  let city = cityCache.get(dir);
+  if (!city) {
+    city = loadCityReference(dir);
+    cityCache.set(dir, city);
+  }
+  return city;
 }
 
 export async function startCityServer(config: Config): Promise<CityServer> {
   const logger = pino({ level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] });
   if (config.databaseUrl) logger.warn('DATABASE_URL is set, but the PostgreSQL store is not built yet; using the embedded store');
   const store = SqliteStore.open(config.dataDir);
-  const city = cityReference();
+  const city = cityReference(config.cityDir);
   const auth = new AuthService(store, config.sessionTtlMs);
 
   // Reference data enters the store once; later starts keep what operators changed.
@@ -91,10 +95,10 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   app.use('/api', express.json({ limit: '100kb' }));
   app.use('/api/auth', authRoutes(auth, false));
   app.use('/api', incidentRoutes(store, incidents));
-  app.use('/api', cityRoutes({ store, city, metrics, hub, fixturesDir: FIXTURES_DIR, tilesUrl: config.tilesUrl }));
+  app.use('/api', cityRoutes({ store, city, metrics, hub, fixturesDir: config.cityDir, tilesUrl: config.tilesUrl }));
   app.use('/api', notFoundHandler);
   // The map's tiles: one PMTiles archive read with HTTP range requests.
-  app.use('/tiles', express.static(path.join(FIXTURES_DIR, 'map'), { maxAge: '1h', index: false }));
+  app.use('/tiles', express.static(path.join(config.cityDir, 'map'), { maxAge: '1h', index: false }));
   if (config.staticDir && fs.existsSync(config.staticDir)) {
     const staticDir = config.staticDir;
     app.use(express.static(staticDir, { index: false, maxAge: '1h' }));

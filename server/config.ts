@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { z } from 'zod';
+import { FIXTURES_DIR } from './services/cityReference.ts';
 
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
@@ -26,6 +27,7 @@ const EnvSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STATIC_DIR: z.string().optional(),
+  CITY_DIR: z.string().optional(),
 });
 
 export interface Config {
@@ -44,6 +46,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** Built client to serve at `/`; absent in tests that only speak HTTP. */
   staticDir?: string;
+  /** The city's reference data (map, districts, grids, categories, units, sensors). */
+  cityDir: string;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -68,10 +72,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,
+    cityDir: path.resolve(e.CITY_DIR ?? FIXTURES_DIR),
   };
 }
 
 /** A complete config for tests: embedded store in a fresh directory, no demo, no simulator. */
 export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), ...overrides };
+  const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', CITY_DIR: process.env.CITY_DIR };
+  return { ...loadConfig(env), ...overrides };
 }

@@ -58,9 +58,14 @@ describe('live stream over a real Socket.IO connection', () => {
     const lastSeq = first.lastSeq();
     first.close();
 
+    // An observer that stays connected shows when the missed changes have gone out live, so the
+    // reconnecting client must get them from the log, not from the live stream.
+    const observer = connect();
+    await observer.until(() => observer.snapshots.length === 1, 'observer snapshot');
     const N = 7;
     const missed = await ingest(server.url, Array.from({ length: N }, () => patrolReport()));
     const missedIds = missed.body.results.map((r: { incidentId: string }) => r.incidentId);
+    await observer.until(() => observer.facts().length >= N, 'the missed changes published');
 
     const again = connect({ lastSeq });
     await again.until(() => again.facts().length >= N, `${N} missed changes`);

@@ -131,7 +131,7 @@ export class LiveClient {
   }
 }
 
-const city = loadCityReference();
+const city = loadCityReference(testConfig('.').cityDir);
 /** A real leaf category and a real place in the demo city, for building valid events. */
 export const SAMPLE_CATEGORY = [...city.categories.keys()][0]!;
 export const SAMPLE_PLACE = city.addresses[0]!;
