@@ -22,6 +22,7 @@ import { authRoutes } from './http/routes/authRoutes.ts';
 import { ingestRoutes } from './http/routes/ingestRoutes.ts';
 import { incidentRoutes } from './http/routes/incidentRoutes.ts';
 import { cityRoutes } from './http/routes/cityRoutes.ts';
+import { MqttSource } from './ingest/mqttSource.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_INGEST_KEY } from './services/demoSeed.ts';
 
 export interface CityServer {
@@ -36,6 +37,7 @@ export interface CityServer {
   incidents: IncidentService;
   hub: LiveHub;
   metrics: MetricsService;
+  mqtt: MqttSource | null;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,8 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   });
 
   metrics.start();
+  const mqtt = config.mqttUrl ? new MqttSource(config.mqttUrl, ingest, logger) : null;
+  await mqtt?.start();
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
@@ -132,6 +136,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   const close = () => {
     closing ??= (async () => {
       metrics.stop();
+      await mqtt?.stop();
       hub.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -140,7 +145,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
     return closing;
   };
 
-  return { config, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, metrics, close };
+  return { config, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, metrics, mqtt, close };
 }
 
 export { DEMO_ACCOUNTS, DEMO_INGEST_KEY };

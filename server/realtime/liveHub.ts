@@ -258,6 +258,11 @@ export class LiveHub {
     return state.seq;
   }
 
+  /** Drop every live connection (shutdown, or a test of the client's reconnect path). */
+  disconnectAll(): void {
+    this.nsp.disconnectSockets(true);
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
