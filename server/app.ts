@@ -97,7 +97,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   app.use('/api', express.json({ limit: '100kb' }));
   app.use('/api/auth', authRoutes(auth, false));
   app.use('/api', incidentRoutes(store, incidents));
-  app.use('/api', cityRoutes({ store, city, metrics, hub, fixturesDir: config.cityDir, tilesUrl: config.tilesUrl }));
+  app.use('/api', cityRoutes({ store, city, metrics, hub, fixturesDir: config.cityDir, tilesUrl: config.tilesUrl, timeZone: config.timeZone }));
   app.use('/api', notFoundHandler);
   // The map's tiles: one PMTiles archive read with HTTP range requests.
   app.use('/tiles', express.static(path.join(config.cityDir, 'map'), { maxAge: '1h', index: false }));

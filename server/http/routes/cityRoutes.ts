@@ -18,15 +18,20 @@ export interface CityRouteDeps {
   hub: LiveHub;
   fixturesDir: string;
   tilesUrl: string;
+  timeZone: string;
 }
 
-export function cityRoutes({ store, city, metrics, hub, fixturesDir, tilesUrl }: CityRouteDeps): Router {
+export function cityRoutes({ store, city, metrics, hub, fixturesDir, tilesUrl, timeZone }: CityRouteDeps): Router {
   const router = Router();
   // Reference data is static for a run: serialise it once.
   const districtsJson = JSON.stringify(city.districts);
   const gridsJson = JSON.stringify(city.grids);
   const styleJson = fs.readFileSync(path.join(fixturesDir, 'map/style.json'), 'utf8').replaceAll('{{TILES_URL}}', tilesUrl);
 
+  // What a screen needs to present the city: its clock's zone and where it lies.
+  router.get('/city', requireRole(...ANY_ROLE), (_req, res) => {
+    res.json({ timeZone, bounds: city.gridIndex.bounds });
+  });
   router.get('/geo/districts', requireRole(...ANY_ROLE), (_req, res) => {
     res.type('application/geo+json').send(districtsJson);
   });

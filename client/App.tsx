@@ -1,0 +1,74 @@
+import { useEffect, useState } from 'react';
+import { Redirect, Route, Switch } from 'wouter';
+import type { FeatureCollection } from 'geojson';
+import type { Category } from '../shared/domain/types.ts';
+import { api } from './api/http.ts';
+import { selectUser, setUser, useAppStore, type DistrictName } from './store/cityStore.ts';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { ScreenPage } from './pages/ScreenPage.tsx';
+import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
+import { homeOf } from './pages/routes.ts';
+
+/** Names the screens need to label things: categories and districts, loaded once per sign-in. */
+async function loadReference(): Promise<void> {
+  const [{ categories }, districts, city] = await Promise.all([
+    api.get<{ categories: Category[] }>('/api/categories'),
+    api.get<FeatureCollection<null, { id: string; name: string; nameZh: string }>>('/api/geo/districts'),
+    api.get<{ timeZone: string }>('/api/city'),
+  ]);
+  const names: Record<string, DistrictName> = {};
+  for (const f of districts.features) names[f.properties.id] = { name: f.properties.name, nameZh: f.properties.nameZh };
+  useAppStore.setState((s) => ({ ui: { ...s.ui, timeZone: city.timeZone, categories: Object.fromEntries(categories.map((c) => [c.code, c])), districts: names } }));
+}
+
+export function App() {
+  const user = useAppStore(selectUser);
+  const [checked, setChecked] = useState(false);
+
+  useEffect(() => {
+    api
+      .me()
+      .then(({ user: me }) => setUser(me))
+      .catch(() => setUser(null))
+      .finally(() => setChecked(true));
+  }, []);
+
+  useEffect(() => {
+    if (user) void loadReference().catch(() => undefined);
+  }, [user]);
+
+  if (!checked) return null;
+  if (!user) {
+    return (
+      <Switch>
+        <Route path="/login" component={LoginPage} />
+        <Route>
+          <Redirect to="/login" replace />
+        </Route>
+      </Switch>
+    );
+  }
+  return (
+    <Switch>
+      <Route path="/login">
+        <Redirect to={homeOf(user.role)} replace />
+      </Route>
+      <Route path="/screen" component={ScreenPage} />
+      <Route path="/dispatch">
+        <ComingSoonPage titleKey="nav.dispatch" />
+      </Route>
+      <Route path="/field">
+        <ComingSoonPage titleKey="nav.field" />
+      </Route>
+      <Route path="/supervise">
+        <ComingSoonPage titleKey="nav.supervise" />
+      </Route>
+      <Route path="/admin">
+        <ComingSoonPage titleKey="nav.admin" />
+      </Route>
+      <Route>
+        <Redirect to={homeOf(user.role)} replace />
+      </Route>
+    </Switch>
+  );
+}

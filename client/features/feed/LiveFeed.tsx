@@ -1,0 +1,46 @@
+import type { Locale } from '../../../shared/i18n/index.ts';
+import type { MessageKey } from '../../../shared/i18n/index.ts';
+import { useT } from '../../i18n/useT.ts';
+import { selectCategories, selectDistricts, selectFeed, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
+import type { FeedItem } from './feedItems.ts';
+
+function timeOf(at: string, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(at));
+}
+
+export function LiveFeed() {
+  const t = useT();
+  const feed = useAppStore(selectFeed);
+  const locale = useAppStore(selectLocale);
+  const categories = useAppStore(selectCategories);
+  const districts = useAppStore(selectDistricts);
+  const timeZone = useAppStore(selectTimeZone);
+  const place = (item: FeedItem) => {
+    const d = item.districtId ? districts[item.districtId] : undefined;
+    return d ? (locale === 'zh-CN' ? d.nameZh : d.name) : t('feed.unlocated');
+  };
+  const category = (item: FeedItem) => {
+    const c = item.category ? categories[item.category] : undefined;
+    return c ? (locale === 'zh-CN' ? c.name.zh : c.name.en) : item.title;
+  };
+  return (
+    <section className="panel feed">
+      <h2 className="panel__title">{t('feed.title')}</h2>
+      {feed.length === 0 ? (
+        <p className="feed__empty">{t('feed.empty')}</p>
+      ) : (
+        <ol className="feed__list" data-testid="live-feed">
+          {feed.map((item) => (
+            <li key={item.key} className={`feed__item feed__item--${item.severity}`} data-testid="feed-item" data-incident-id={item.incidentId}>
+              <span className="feed__time">{timeOf(item.at, locale, timeZone)}</span>
+              <span className={`feed__badge badge--${item.severity}`}>{t(`severity.${item.severity}` as MessageKey)}</span>
+              <span className="feed__what">{category(item)}</span>
+              <span className="feed__where">{place(item)}</span>
+              <span className="feed__status">{item.created ? t('feed.created') : t(`status.${item.status}` as MessageKey)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,174 @@
+// The bridge from the socket to the store. Socket handlers only buffer; one flush per animation
+// frame (a timer when the tab is hidden) applies everything buffered in a single store update,
+// through the shared reducer. A gap in the seq makes it ask the server to resume.
+
+import { io, type Socket } from 'socket.io-client';
+import { applyBatch, fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
+import {
+  LIVE_NAMESPACE,
+  type ChangeBatch,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type Snapshot,
+} from '../../shared/protocol/changes.ts';
+import { feedAfter, feedFromIncidents, type FeedItem } from '../features/feed/feedItems.ts';
+import type { AppState, ConnectionSlice } from '../store/cityStore.ts';
+
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+type Buffered = { kind: 'snapshot'; snapshot: Snapshot } | { kind: 'batch'; batch: ChangeBatch };
+
+export interface StoreLike {
+  getState(): AppState;
+  setState(partial: Partial<AppState>): void;
+}
+
+export interface Scheduler {
+  /** Run `fn` before the next paint (or soon, when nothing paints). */
+  schedule(fn: () => void): void;
+  now(): number;
+}
+
+export const browserScheduler: Scheduler = {
+  schedule(fn) {
+    if (typeof document !== 'undefined' && document.visibilityState === 'visible' && typeof requestAnimationFrame === 'function') {
+      requestAnimationFrame(() => fn());
+    } else {
+      setTimeout(fn, 100);
+    }
+  },
+  now: () => Date.now(),
+};
+
+export interface FlushStats {
+  flushes: number;
+  lastFlushMs: number;
+  maxFlushMs: number;
+}
+
+/** The outcome of applying a buffer: the new state pieces and whether a resume is needed. */
+export interface Applied {
+  city: CityState;
+  feed: FeedItem[];
+  gapFrom: number | null;
+}
+
+/** Pure: apply buffered messages in order. A gap stops the batch run; the rest waits for resume. */
+export function applyBuffered(city: CityState, feed: FeedItem[], buffered: readonly Buffered[]): Applied {
+  let gapFrom: number | null = null;
+  for (const item of buffered) {
+    if (item.kind === 'snapshot') {
+      city = fromSnapshot(item.snapshot);
+      feed = feedFromIncidents(item.snapshot.incidents);
+      gapFrom = null;
+      continue;
+    }
+    if (gapFrom !== null) continue;
+    const outcome = applyBatch(city, item.batch);
+    if (outcome.kind === 'gap') {
+      gapFrom = outcome.expectedFrom - 1;
+      continue;
+    }
+    if (outcome.kind === 'applied') {
+      feed = feedAfter(feed, item.batch.changes.filter((c) => c.seq > city.seq || c.type !== 'incident'));
+      city = outcome.state;
+    }
+  }
+  return { city, feed, gapFrom };
+}
+
+export class LiveBridge {
+  private socket: LiveSocket | null = null;
+  private buffer: Buffered[] = [];
+  private scheduled = false;
+  private resuming = false;
+  readonly stats: FlushStats = { flushes: 0, lastFlushMs: 0, maxFlushMs: 0 };
+
+  constructor(
+    private readonly store: StoreLike,
+    private readonly scheduler: Scheduler = browserScheduler,
+    private readonly onUnauthorized: () => void = () => undefined,
+  ) {}
+
+  connect(url = LIVE_NAMESPACE): LiveSocket {
+    const socket: LiveSocket = io(url, {
+      transports: ['websocket'],
+      withCredentials: true,
+      // Evaluated on every (re)connect: a known position asks the server for just what was missed.
+      auth: (cb) => {
+        const seq = this.store.getState().city.seq;
+        cb(seq > 0 ? { lastSeq: seq } : {});
+      },
+    });
+    this.attach(socket);
+    return socket;
+  }
+
+  /** Wire an existing socket (tests pass their own). */
+  attach(socket: LiveSocket): void {
+    this.socket = socket;
+    socket.on('connect', () => this.setConnection({ state: 'live', disconnectedAt: null }));
+    socket.on('disconnect', () => {
+      const { lastDataAt } = this.store.getState().connection;
+      this.setConnection({ state: 'reconnecting', disconnectedAt: lastDataAt ?? this.scheduler.now() });
+    });
+    socket.on('connect_error', (error) => {
+      if (error.message === 'unauthorized') {
+        this.setConnection({ state: 'offline' });
+        this.onUnauthorized();
+        return;
+      }
+      const current = this.store.getState().connection;
+      this.setConnection({ state: 'reconnecting', disconnectedAt: current.disconnectedAt ?? current.lastDataAt ?? this.scheduler.now() });
+    });
+    socket.on('snapshot', (snapshot) => this.push({ kind: 'snapshot', snapshot }));
+    socket.on('changes', (batch) => this.push({ kind: 'batch', batch }));
+  }
+
+  disconnect(): void {
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+
+  private setConnection(patch: Partial<ConnectionSlice>): void {
+    const state = this.store.getState();
+    this.store.setState({ connection: { ...state.connection, ...patch } });
+  }
+
+  private push(item: Buffered): void {
+    this.buffer.push(item);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.scheduler.schedule(() => this.flush());
+    }
+  }
+
+  /** Apply everything buffered in one store update. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.buffer.length === 0) return;
+    const started = performance.now();
+    const buffered = this.buffer;
+    this.buffer = [];
+    const state = this.store.getState();
+    const applied = applyBuffered(state.city, state.feed, buffered);
+    this.store.setState({
+      city: applied.city,
+      feed: applied.feed,
+      connection: { ...state.connection, state: 'live', lastDataAt: this.scheduler.now(), disconnectedAt: null },
+    });
+    if (applied.gapFrom !== null) this.resume(applied.gapFrom);
+    const took = performance.now() - started;
+    this.stats.flushes += 1;
+    this.stats.lastFlushMs = took;
+    this.stats.maxFlushMs = Math.max(this.stats.maxFlushMs, took);
+  }
+
+  private resume(lastSeq: number): void {
+    if (this.resuming || !this.socket) return;
+    this.resuming = true;
+    this.socket.timeout(10_000).emit('resume', { lastSeq }, () => {
+      this.resuming = false;
+    });
+  }
+}
