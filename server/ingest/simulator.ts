@@ -146,8 +146,10 @@ export class Simulator {
     const service = this.incidents!;
     let current = incident;
     if (current.status === 'new') {
-      const category = current.category ?? [...this.city.categories.keys()][0]!;
-      const triaged = await service.act(current.id, { action: 'triage', version: current.version, category, severity: current.severity }, DISPATCHER, now);
+      // The simulated dispatcher classifies a call by its text's category when the caller gave none.
+      const category = current.category ?? this.categoryOfText(current.text);
+      const severity = current.category ? current.severity : (this.city.categories.get(category)?.defaultSeverity ?? current.severity);
+      const triaged = await service.act(current.id, { action: 'triage', version: current.version, category, severity }, DISPATCHER, now);
       if (!triaged.ok) return;
       current = triaged.value;
     }
@@ -161,6 +163,11 @@ export class Simulator {
     const officer = officerOf(unit);
     const accepted = await service.actOnTask(task.id, { action: 'accept', version: task.version }, officer, now);
     if (accepted.ok) this.enRoute.set(unit.id, { target: current.location, incidentId: current.id, taskId: task.id });
+  }
+
+  private categoryOfText(text: string): string {
+    for (const c of this.city.categories.values()) if (c.samples.zh.includes(text) || c.samples.en.includes(text)) return c.code;
+    return [...this.city.categories.keys()][0]!;
   }
 
   private async nearestUnit(incident: Incident): Promise<Unit | undefined> {
