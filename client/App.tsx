@@ -1,13 +1,15 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
 import type { FeatureCollection } from 'geojson';
 import type { Category } from '../shared/domain/types.ts';
 import { api } from './api/http.ts';
 import { selectUser, setUser, useAppStore, type DistrictName } from './store/cityStore.ts';
 import { LoginPage } from './pages/LoginPage.tsx';
-import { ScreenPage } from './pages/ScreenPage.tsx';
 import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
 import { homeOf } from './pages/routes.ts';
+
+// The big screen carries the map and chart libraries: load it only when it is opened.
+const ScreenPage = lazy(() => import('./pages/ScreenPage.tsx').then((m) => ({ default: m.ScreenPage })));
 
 /** Names the screens need to label things: categories and districts, loaded once per sign-in. */
 async function loadReference(): Promise<void> {
@@ -49,26 +51,28 @@ export function App() {
     );
   }
   return (
-    <Switch>
-      <Route path="/login">
-        <Redirect to={homeOf(user.role)} replace />
-      </Route>
-      <Route path="/screen" component={ScreenPage} />
-      <Route path="/dispatch">
-        <ComingSoonPage titleKey="nav.dispatch" />
-      </Route>
-      <Route path="/field">
-        <ComingSoonPage titleKey="nav.field" />
-      </Route>
-      <Route path="/supervise">
-        <ComingSoonPage titleKey="nav.supervise" />
-      </Route>
-      <Route path="/admin">
-        <ComingSoonPage titleKey="nav.admin" />
-      </Route>
-      <Route>
-        <Redirect to={homeOf(user.role)} replace />
-      </Route>
-    </Switch>
+    <Suspense fallback={null}>
+      <Switch>
+        <Route path="/login">
+          <Redirect to={homeOf(user.role)} replace />
+        </Route>
+        <Route path="/screen" component={ScreenPage} />
+        <Route path="/dispatch">
+          <ComingSoonPage titleKey="nav.dispatch" />
+        </Route>
+        <Route path="/field">
+          <ComingSoonPage titleKey="nav.field" />
+        </Route>
+        <Route path="/supervise">
+          <ComingSoonPage titleKey="nav.supervise" />
+        </Route>
+        <Route path="/admin">
+          <ComingSoonPage titleKey="nav.admin" />
+        </Route>
+        <Route>
+          <Redirect to={homeOf(user.role)} replace />
+        </Route>
+      </Switch>
+    </Suspense>
   );
 }
