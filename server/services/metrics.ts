@@ -12,7 +12,7 @@ const SENSOR_INTERVAL_MS = 60_000;
 
 export function cityMetrics(inputs: MetricsInputs, now: string, timeZone: string): CityMetrics {
   const byHour = new Array<number>(24).fill(0);
-  for (const createdAt of inputs.createdToday) byHour[localHour(createdAt, timeZone)]! += 1;
+  for (const { minute, count } of inputs.createdPerMinute) byHour[localHour(minute, timeZone)]! += count;
   const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
   return {
     at: now,

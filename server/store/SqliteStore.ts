@@ -108,12 +108,13 @@ export class SqliteStore implements Store {
         'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
       ),
       insertIncident: db.prepare(
-        `INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data)
-         VALUES (@id, @code, @status, @districtId, @category, @severity, @createdAt, @updatedAt, @version, @data)`,
+        `INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data, dispatched_at, on_scene_at)
+         VALUES (@id, @code, @status, @districtId, @category, @severity, @createdAt, @updatedAt, @version, @data, @dispatchedAt, @onSceneAt)`,
       ),
       updateIncident: db.prepare(
         `UPDATE incidents SET status = @status, district_id = @districtId, category = @category, severity = @severity,
-           updated_at = @updatedAt, version = @version, data = @data WHERE id = @id AND version = @previousVersion`,
+           updated_at = @updatedAt, version = @version, data = @data, dispatched_at = @dispatchedAt, on_scene_at = @onSceneAt
+         WHERE id = @id AND version = @previousVersion`,
       ),
       getIncident: db.prepare('SELECT data FROM incidents WHERE id = ?'),
       insertTimeline: db.prepare('INSERT INTO timeline (incident_id, data) VALUES (?, ?)'),
@@ -324,6 +325,8 @@ export class SqliteStore implements Store {
       updatedAt: incident.updatedAt,
       version: incident.version,
       data: JSON.stringify(incident),
+      dispatchedAt: incident.stageAt.dispatched ?? null,
+      onSceneAt: incident.stageAt.on_scene ?? null,
     };
   }
 
@@ -616,28 +619,34 @@ export class SqliteStore implements Store {
 
   async metricsInputs(dayStart: string, onlineSince: string): Promise<MetricsInputs> {
     const count = (sql: string, ...params: unknown[]) => (this.db.prepare(sql).get(...params) as Row).n as number;
+    const minutes = (sql: string) => (this.db.prepare(sql).all(dayStart) as Row[]).map((r) => r.m as number);
     const placeholders = OPEN_STATUSES.map(() => '?').join(',');
-    const today = (this.db.prepare('SELECT data FROM incidents WHERE created_at >= ?').all(dayStart) as Row[]).map(
-      (r) => JSON.parse(r.data as string) as Incident,
-    );
-    const minutes = (from?: string, to?: string) => (from && to ? (Date.parse(to) - Date.parse(from)) / 60_000 : null);
+    // Per-minute buckets keep the query small and let the caller place them in any time zone.
+    const perMinute = this.db
+      .prepare('SELECT substr(created_at, 1, 16) AS minute, COUNT(*) AS n FROM incidents WHERE created_at >= ? GROUP BY minute')
+      .all(dayStart) as Row[];
     const units = this.allUnits();
     let online = 0;
     for (const s of this.latest.values()) if (s.at !== null && s.at >= onlineSince) online += 1;
     return {
       openIncidents: count(`SELECT COUNT(*) AS n FROM incidents WHERE status IN (${placeholders})`, ...OPEN_STATUSES),
-      newToday: today.length,
+      newToday: count('SELECT COUNT(*) AS n FROM incidents WHERE created_at >= ?', dayStart),
       callsToday: count("SELECT COUNT(*) AS n FROM events WHERE source = 'hotline' AND received_at >= ?", dayStart),
       activeAlarms: this.activeAlarms.size,
       sensorsTotal: this.sensorDistrict.size,
       sensorsOnline: online,
       unitsAvailable: units.filter((u) => u.status === 'available').length,
       unitsBusy: units.filter((u) => u.status === 'busy').length,
-      dispatchMinutes: today.map((i) => minutes(i.createdAt, i.stageAt.dispatched)).filter((m): m is number => m !== null),
-      arriveMinutes: today.map((i) => minutes(i.stageAt.dispatched, i.stageAt.on_scene)).filter((m): m is number => m !== null),
-      createdToday: today.map((i) => i.createdAt),
+      dispatchMinutes: minutes(
+        'SELECT (julianday(dispatched_at) - julianday(created_at)) * 1440 AS m FROM incidents WHERE created_at >= ? AND dispatched_at IS NOT NULL',
+      ),
+      arriveMinutes: minutes(
+        'SELECT (julianday(on_scene_at) - julianday(dispatched_at)) * 1440 AS m FROM incidents WHERE created_at >= ? AND on_scene_at IS NOT NULL AND dispatched_at IS NOT NULL',
+      ),
+      createdPerMinute: perMinute.map((r) => ({ minute: `${r.minute as string}:00.000Z`, count: r.n as number })),
     };
   }
+
 }
 
 function encodeCursor(createdAt: string, id: string): string {

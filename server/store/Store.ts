@@ -146,8 +146,8 @@ export interface MetricsInputs {
   /** Minutes from creation to dispatch, and from dispatch to arrival, for incidents created today. */
   dispatchMinutes: number[];
   arriveMinutes: number[];
-  /** createdAt of today's incidents, for the hourly curve. */
-  createdToday: string[];
+  /** Incidents created today, counted per UTC minute (ISO start of the minute). */
+  createdPerMinute: { minute: string; count: number }[];
 }
 
 export interface Store {

@@ -124,4 +124,15 @@ CREATE TABLE changes (
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `,
   },
+  {
+    id: 2,
+    name: 'stage times as columns',
+    // The vital signs read stage times for every incident of the day every few seconds: keep
+    // them as plain columns rather than parsing each incident's JSON.
+    sql: `
+ALTER TABLE incidents ADD COLUMN dispatched_at TEXT;
+ALTER TABLE incidents ADD COLUMN on_scene_at TEXT;
+UPDATE incidents SET dispatched_at = json_extract(data, '$.stageAt.dispatched'), on_scene_at = json_extract(data, '$.stageAt.on_scene');
+`,
+  },
 ];
