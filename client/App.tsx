@@ -1,5 +1,5 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
-import { Redirect, Route, Switch } from 'wouter';
+import { Redirect, Route, Switch, useLocation } from 'wouter';
 import type { FeatureCollection } from 'geojson';
 import type { Category } from '../shared/domain/types.ts';
 import { api } from './api/http.ts';
@@ -7,9 +7,14 @@ import { selectUser, setUser, useAppStore, type DistrictName } from './store/cit
 import { LoginPage } from './pages/LoginPage.tsx';
 import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
 import { homeOf } from './pages/routes.ts';
+import { LiveBridge } from './realtime/liveBridge.ts';
+import { initialState } from './store/cityStore.ts';
 
 // The big screen carries the map and chart libraries: load it only when it is opened.
 const ScreenPage = lazy(() => import('./pages/ScreenPage.tsx').then((m) => ({ default: m.ScreenPage })));
+const DispatchPage = lazy(() => import('./pages/DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })));
+const FieldPage = lazy(() => import('./pages/FieldPage.tsx').then((m) => ({ default: m.FieldPage })));
+const SupervisePage = lazy(() => import('./pages/SupervisePage.tsx').then((m) => ({ default: m.SupervisePage })));
 
 /** Names the screens need to label things: categories and districts, loaded once per sign-in. */
 async function loadReference(): Promise<void> {
@@ -35,9 +40,23 @@ export function App() {
       .finally(() => setChecked(true));
   }, []);
 
+  const [, navigate] = useLocation();
   useEffect(() => {
-    if (user) void loadReference().catch(() => undefined);
-  }, [user]);
+    if (!user) return;
+    void loadReference().catch(() => undefined);
+    // One live connection for every page of a signed-in session.
+    const bridge = new LiveBridge(useAppStore, undefined, () => {
+      setUser(null);
+      navigate('/login', { replace: true });
+    });
+    bridge.connect();
+    return () => {
+      bridge.disconnect();
+      // Whoever signs in next starts from their own snapshot, not this user's picture of the city.
+      const { ui } = useAppStore.getState();
+      useAppStore.setState({ ...initialState(ui.locale), ui: { ...ui, user: useAppStore.getState().ui.user } });
+    };
+  }, [user, navigate]);
 
   if (!checked) return null;
   if (!user) {
@@ -57,15 +76,9 @@ export function App() {
           <Redirect to={homeOf(user.role)} replace />
         </Route>
         <Route path="/screen" component={ScreenPage} />
-        <Route path="/dispatch">
-          <ComingSoonPage titleKey="nav.dispatch" />
-        </Route>
-        <Route path="/field">
-          <ComingSoonPage titleKey="nav.field" />
-        </Route>
-        <Route path="/supervise">
-          <ComingSoonPage titleKey="nav.supervise" />
-        </Route>
+        <Route path="/dispatch" component={DispatchPage} />
+        <Route path="/field" component={FieldPage} />
+        <Route path="/supervise" component={SupervisePage} />
         <Route path="/admin">
           <ComingSoonPage titleKey="nav.admin" />
         </Route>

@@ -1,11 +1,8 @@
-import { Suspense, lazy, useEffect } from 'react';
-import { useLocation } from 'wouter';
+import { Suspense, lazy } from 'react';
 import { KpiTiles } from '../features/kpis/KpiTiles.tsx';
 import { LiveFeed } from '../features/feed/LiveFeed.tsx';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner.tsx';
 import { MapLegend } from '../features/map/MapLegend.tsx';
-import { LiveBridge } from '../realtime/liveBridge.ts';
-import { useAppStore } from '../store/cityStore.ts';
 import { TopBar } from './TopBar.tsx';
 
 // MapLibre and ECharts are the two heavy libraries: each in its own chunk, loaded in parallel.
@@ -14,13 +11,6 @@ const TrendChart = lazy(() => import('../features/charts/TrendChart.tsx').then((
 
 /** The big screen (一屏观天下): map in the middle, vital signs and trend left, live feed right. */
 export function ScreenPage() {
-  const [, navigate] = useLocation();
-  useEffect(() => {
-    const bridge = new LiveBridge(useAppStore, undefined, () => navigate('/login', { replace: true }));
-    bridge.connect();
-    return () => bridge.disconnect();
-  }, [navigate]);
-
   return (
     <div className="screen">
       <TopBar />

@@ -154,9 +154,13 @@ export class Simulator {
       current = triaged.value;
     }
     if (current.status !== 'triaged' || !current.location) return;
-    const unit = await this.nearestUnit(current);
+    // The simulated dispatcher takes the first recommended unit that is not already on its way.
+    const ranked = (await service.recommendations(current.id, DISPATCHER)) ?? [];
+    const pick = ranked.find((r) => r.factors.status === 'available' && !this.enRoute.has(r.unitId));
+    const unit = pick ? await this.store.getUnit(pick.unitId) : undefined;
     if (!unit) return;
-    const dispatched = await service.act(current.id, { action: 'dispatch', version: current.version, unitId: unit.id }, DISPATCHER, now);
+    const reason = pick === ranked[0] ? undefined : 'recommended unit already on another job';
+    const dispatched = await service.act(current.id, { action: 'dispatch', version: current.version, unitId: unit.id, ...(reason ? { reason } : {}) }, DISPATCHER, now);
     if (!dispatched.ok) return;
     const task = (await this.store.tasksOf(current.id)).find((t) => t.unitId === unit.id && t.status === 'assigned');
     if (!task) return;
@@ -168,22 +172,6 @@ export class Simulator {
   private categoryOfText(text: string): string {
     for (const c of this.city.categories.values()) if (c.samples.zh.includes(text) || c.samples.en.includes(text)) return c.code;
     return [...this.city.categories.keys()][0]!;
-  }
-
-  private async nearestUnit(incident: Incident): Promise<Unit | undefined> {
-    const units = (await this.store.listUnits()).filter((u) => u.status === 'available' && !this.enRoute.has(u.id));
-    const skilled = units.filter((u) => incident.category !== null && u.skills.includes(incident.category));
-    const pool = skilled.length > 0 ? skilled : units;
-    let best: Unit | undefined;
-    let bestDistance = Infinity;
-    for (const u of pool) {
-      const d = distanceMeters(u.position, incident.location!);
-      if (d < bestDistance) {
-        best = u;
-        bestDistance = d;
-      }
-    }
-    return best;
   }
 
   private async resolve(incident: Incident, taskId: string, unitId: string, now: Date): Promise<void> {

@@ -89,10 +89,23 @@ export class IncidentService {
   async act(id: string, req: IncidentActionReq, actor: Actor, now: Date): Promise<CommandOutcome<Incident>> {
     const current = await this.store.getIncident(id);
     if (!current || !canSee(actor, current)) return { ok: false, kind: 'not_found', message: `no incident ${id}` };
+    // A stale command is a conflict first, whatever else is wrong with it (decide checks again in the transaction).
+    if (req.version !== current.version) {
+      return { ok: false, kind: 'refused', refusal: { code: 'version_conflict', rule: `expected version ${current.version}, got ${req.version}`, currentVersion: current.version } };
+    }
     let unit: Unit | undefined;
     if (req.action === 'dispatch') {
       unit = await this.store.getUnit(req.unitId);
       if (!unit) return { ok: false, kind: 'not_found', message: `no unit ${req.unitId}` };
+      // Overriding the recommendation is allowed, but the dispatcher must say why (it is audited).
+      const [top] = (await this.recommendations(id, actor)) ?? [];
+      if (top && top.unitId !== req.unitId && !req.reason?.trim()) {
+        return {
+          ok: false,
+          kind: 'refused',
+          refusal: { code: 'reason_required', rule: `dispatching other than the recommended unit ${top.unitId} needs a reason`, currentVersion: current.version },
+        };
+      }
     }
     if (req.action === 'merge' && !(await this.store.getIncident(req.intoId))) {
       return { ok: false, kind: 'not_found', message: `no incident ${req.intoId}` };

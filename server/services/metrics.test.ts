@@ -51,7 +51,7 @@ describe('GET /api/metrics/summary', () => {
     const id = res.body.results[0].incidentId;
     await postJson(server.url, `/api/incidents/${id}/actions`, { action: 'triage', version: 1, category: SAMPLE_CATEGORY, severity: 'low' }, { cookie: dispatcher });
     const unitId = server.city.units.find((u) => u.status === 'available')!.id;
-    await postJson(server.url, `/api/incidents/${id}/actions`, { action: 'dispatch', version: 2, unitId }, { cookie: dispatcher });
+    await postJson(server.url, `/api/incidents/${id}/actions`, { action: 'dispatch', version: 2, unitId, reason: 'test' }, { cookie: dispatcher });
     const after = await server.metrics.compute();
     expect(after.medianDispatchMinutes).not.toBeNull();
     expect(after.unitsBusy).toBe(1);

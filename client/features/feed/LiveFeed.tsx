@@ -31,7 +31,7 @@ export function LiveFeed() {
       ) : (
         <ol className="feed__list" data-testid="live-feed">
           {feed.map((item) => (
-            <li key={item.key} className={`feed__item feed__item--${item.severity}`} data-testid="feed-item" data-incident-id={item.incidentId}>
+            <li key={item.key} className={`feed__item feed__item--${item.severity}`} data-testid="feed-item" data-incident-id={item.incidentId} data-status={item.status}>
               <span className="feed__time">{timeOf(item.at, locale, timeZone)}</span>
               <span className={`feed__badge badge--${item.severity}`}>{t(`severity.${item.severity}` as MessageKey)}</span>
               <span className="feed__what">{category(item)}</span>

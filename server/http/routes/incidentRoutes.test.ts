@@ -37,7 +37,8 @@ describe('incident commands over HTTP', () => {
     const id = await newIncident();
     const triaged = await act(id, { action: 'triage', version: 1, category: SAMPLE_CATEGORY, severity: 'high' });
     expect(triaged.status).toBe(200);
-    const unitId = server.city.units.find((u) => u.status === 'available')!.id;
+    const recs = await getJson(server.url, `/api/incidents/${id}/recommendations`, { cookie: dispatcher });
+    const unitId = recs.body.items[0].unitId as string;
     const N = 8;
     const results = await Promise.all(Array.from({ length: N }, () => act(id, { action: 'dispatch', version: 2, unitId })));
     const statuses = results.map((r) => r.status).sort();
@@ -45,6 +46,23 @@ describe('incident commands over HTTP', () => {
     for (const r of results.filter((x) => x.status === 409)) expect(r.body.error.details).toEqual({ currentVersion: 3 });
     const audit = await getJson(server.url, `/api/audit?entity=incident&id=${id}`, { cookie: supervisor });
     expect(audit.body.items.filter((e: { action: string }) => e.action === 'dispatch')).toHaveLength(1);
+  });
+
+  it('ranks units with their reasons, and asks why when the dispatcher overrides the first', async () => {
+    const id = await newIncident();
+    await act(id, { action: 'triage', version: 1, category: SAMPLE_CATEGORY, severity: 'high' });
+    const recs = (await getJson(server.url, `/api/incidents/${id}/recommendations`, { cookie: dispatcher })).body.items;
+    expect(recs.length).toBeGreaterThan(1);
+    expect(recs[0].score).toBeGreaterThanOrEqual(recs[1].score);
+    expect(Object.keys(recs[0].factors).sort()).toEqual(['distanceM', 'etaMin', 'openTasks', 'ownDistrict', 'skill', 'status']);
+    const second = recs[1].unitId;
+    const refused = await act(id, { action: 'dispatch', version: 2, unitId: second });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details).toEqual({ rule: 'reason_required' });
+    const ok = await act(id, { action: 'dispatch', version: 2, unitId: second, reason: 'closer crew is on a gas leak' });
+    expect(ok.status).toBe(200);
+    const audit = (await getJson(server.url, `/api/audit?entity=incident&id=${id}`, { cookie: supervisor })).body.items;
+    expect(audit.find((e: { action: string }) => e.action === 'dispatch')).toMatchObject({ reason: 'closer crew is on a gas leak' });
   });
 
   it('answers a command the state forbids with 422 and the rule', async () => {
@@ -65,7 +83,7 @@ describe('incident commands over HTTP', () => {
     const me = (await getJson(server.url, '/api/auth/me', { cookie: officer })).body.user;
     const id = await newIncident();
     await act(id, { action: 'triage', version: 1, category: SAMPLE_CATEGORY, severity: 'medium' });
-    const dispatched = await act(id, { action: 'dispatch', version: 2, unitId: me.unitId });
+    const dispatched = await act(id, { action: 'dispatch', version: 2, unitId: me.unitId, reason: '属地网格员就近处置' });
     expect(dispatched.body).toMatchObject({ status: 'dispatched', unitId: me.unitId });
 
     const tasks = await getJson(server.url, '/api/tasks?mine=1', { cookie: officer });

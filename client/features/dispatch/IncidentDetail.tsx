@@ -1,0 +1,227 @@
+// One incident as the dispatcher works it: what was reported, its timeline, the units the server
+// recommends (with the reasons), and the commands its state allows.
+
+import { useCallback, useEffect, useState } from 'react';
+import type { Incident, TimelineEntry, Task } from '../../../shared/domain/types.ts';
+import type { Recommendation } from '../../../shared/domain/recommendation.ts';
+import type { DuplicateCandidate } from '../../../shared/domain/duplicates.ts';
+import { SEVERITIES, type Severity } from '../../../shared/domain/types.ts';
+import type { MessageKey } from '../../../shared/i18n/index.ts';
+import { api, ApiError } from '../../api/http.ts';
+import { useT } from '../../i18n/useT.ts';
+import { selectCategories, selectDistricts, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
+import { recommendationText } from './recommendationText.ts';
+
+interface Detail extends Incident {
+  timeline: TimelineEntry[];
+  tasks: Task[];
+  events: { id: number; source: string; occurredAt: string }[];
+}
+
+export interface DetailActions {
+  triage(): void;
+  dispatchTop(): void;
+  reject(): void;
+}
+
+export function IncidentDetail({ incidentId, onActions }: { incidentId: string; onActions: (actions: DetailActions | null) => void }) {
+  const t = useT();
+  const locale = useAppStore(selectLocale);
+  const categories = useAppStore(selectCategories);
+  const districts = useAppStore(selectDistricts);
+  const timeZone = useAppStore(selectTimeZone);
+  const units = useAppStore((s) => s.city.units);
+  // The live copy moves on when anyone acts on it; the detail follows its version.
+  const live = useAppStore((s) => s.city.incidents[incidentId]);
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [recommendations, setRecommendations] = useState<Recommendation[]>([]);
+  const [duplicates, setDuplicates] = useState<DuplicateCandidate[]>([]);
+  const [category, setCategory] = useState('');
+  const [severity, setSeverity] = useState<Severity>('medium');
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const [d, r, dup] = await Promise.all([
+      api.get<Detail>(`/api/incidents/${incidentId}`),
+      api.get<{ items: Recommendation[] }>(`/api/incidents/${incidentId}/recommendations`),
+      api.get<{ items: DuplicateCandidate[] }>(`/api/incidents/${incidentId}/duplicates`),
+    ]);
+    setDetail(d);
+    setRecommendations(r.items.slice(0, 5));
+    setDuplicates(dup.items.slice(0, 3));
+    setCategory((c) => c || d.category || '');
+    setSeverity(d.severity);
+  }, [incidentId]);
+
+  useEffect(() => {
+    setCategory('');
+    setMessage(null);
+    setReason('');
+    void load().catch(() => setDetail(null));
+  }, [incidentId, load]);
+
+  useEffect(() => {
+    if (live && detail && live.version !== detail.version) void load().catch(() => undefined);
+  }, [live, detail, load]);
+
+  const act = useCallback(
+    async (body: Record<string, unknown>) => {
+      if (!detail) return;
+      setMessage(null);
+      try {
+        await api.post(`/api/incidents/${incidentId}/actions`, { ...body, version: detail.version });
+        setReason('');
+        await load();
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409) setMessage(t('dispatch.conflict'));
+        else setMessage(t('dispatch.refused', { rule: e instanceof Error ? e.message : String(e) }));
+        await load().catch(() => undefined);
+      }
+    },
+    [detail, incidentId, load, t],
+  );
+
+  const top = recommendations[0];
+  const canTriage = detail?.status === 'new' || detail?.status === 'triaged';
+  const canDispatch = detail?.status === 'triaged';
+  const triage = useCallback(() => {
+    if (canTriage && category) void act({ action: 'triage', category, severity });
+  }, [act, canTriage, category, severity]);
+  const dispatchTo = useCallback(
+    (unitId: string) => {
+      const isTop = unitId === top?.unitId;
+      if (!isTop && !reason.trim()) {
+        setMessage(t('dispatch.reasonNeeded'));
+        return;
+      }
+      void act({ action: 'dispatch', unitId, ...(isTop ? {} : { reason }) });
+    },
+    [act, reason, t, top],
+  );
+  const reject = useCallback(() => {
+    if (!reason.trim()) {
+      setMessage(t('dispatch.reasonNeeded'));
+      return;
+    }
+    void act({ action: 'reject', reason });
+  }, [act, reason, t]);
+
+  useEffect(() => {
+    onActions({ triage, dispatchTop: () => top && canDispatch && dispatchTo(top.unitId), reject });
+    return () => onActions(null);
+  }, [onActions, triage, dispatchTo, reject, top, canDispatch]);
+
+  if (!detail) return <section className="panel detail" />;
+  const name = (code: string | null) => {
+    const c = code ? categories[code] : undefined;
+    return c ? (locale === 'zh-CN' ? c.name.zh : c.name.en) : t('dispatch.unclassified');
+  };
+  const district = detail.districtId ? districts[detail.districtId] : undefined;
+  const leaves = Object.values(categories).sort((a, b) => a.code.localeCompare(b.code));
+
+  return (
+    <section className="panel detail" data-testid="incident-detail" data-incident-id={detail.id} data-status={detail.status}>
+      <header className="detail__head">
+        <span className={`feed__badge badge--${detail.severity}`}>{t(`severity.${detail.severity}` as MessageKey)}</span>
+        <h2 className="detail__title">{detail.title}</h2>
+        <span className="detail__status">{t(`status.${detail.status}` as MessageKey)}</span>
+      </header>
+      <p className="detail__meta">
+        {detail.code} · {name(detail.category)} · {district ? (locale === 'zh-CN' ? district.nameZh : district.name) : t('feed.unlocated')}
+        {detail.address ? ` · ${detail.address}` : ''} · {t(`source.${detail.source}` as MessageKey)}
+      </p>
+      <p className="detail__text">{detail.text}</p>
+
+      {canTriage && (
+        <div className="detail__row">
+          <label className="field field--inline">
+            <span>{t('dispatch.category')}</span>
+            <select name="category" value={category} onChange={(e) => setCategory(e.target.value)}>
+              <option value="">—</option>
+              {leaves.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {locale === 'zh-CN' ? c.name.zh : c.name.en}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field field--inline">
+            <span>{t('dispatch.severity')}</span>
+            <select name="severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
+              {SEVERITIES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`severity.${s}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="btn btn--primary" data-action="triage" disabled={!category} onClick={triage}>
+            {t('dispatch.triage')} (T)
+          </button>
+        </div>
+      )}
+
+      {canTriage && (
+        <div className="detail__row">
+          <label className="field field--inline field--grow">
+            <span>{t('dispatch.reason')}</span>
+            <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <button type="button" className="btn" data-action="reject" onClick={reject}>
+            {t('dispatch.reject')} (R)
+          </button>
+        </div>
+      )}
+      {message && (
+        <p className="detail__message" role="alert">
+          {message}
+        </p>
+      )}
+
+      <h3 className="panel__title">{t('dispatch.units')}</h3>
+      <ol className="recs" data-testid="recommendations">
+        {recommendations.map((r, k) => {
+          const unit = units[r.unitId];
+          return (
+            <li key={r.unitId} className="recs__item" data-unit-id={r.unitId}>
+              <div>
+                <strong>{unit ? (locale === 'zh-CN' ? unit.name.zh : unit.name.en) : r.unitId}</strong>
+                <div className="recs__why">{recommendationText(r, locale)}</div>
+              </div>
+              <span className="recs__score">{r.score.toFixed(2)}</span>
+              <button type="button" className={k === 0 ? 'btn btn--primary' : 'btn'} data-action="dispatch" disabled={!canDispatch} onClick={() => dispatchTo(r.unitId)}>
+                {t('dispatch.dispatch')}
+                {k === 0 ? ' (D)' : ''}
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+
+      <h3 className="panel__title">{t('dispatch.duplicates')}</h3>
+      {duplicates.length === 0 ? (
+        <p className="detail__muted">{t('dispatch.noDuplicates')}</p>
+      ) : (
+        <ul className="dups">
+          {duplicates.map((d) => (
+            <li key={d.incidentId}>
+              {d.incidentId.slice(0, 8)} · {d.factors.distanceM} m · {d.factors.ageMin} min · {Math.round(d.score * 100)}%
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3 className="panel__title">{t('dispatch.timeline')}</h3>
+      <ol className="timeline">
+        {detail.timeline.map((e, k) => (
+          <li key={k}>
+            <span className="feed__time">{new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(e.at))}</span>{' '}
+            {t(`status.${e.to}` as MessageKey)}
+            {e.note ? ` — ${e.note}` : ''}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { filterFromSearch, queueOf, searchFromFilter } from './queue.ts';
+import { openIncident } from '../../../shared/domain/incidentFactory.ts';
+import type { Incident } from '../../../shared/domain/types.ts';
+
+const inc = (id: string, severity: Incident['severity'], minute: number, districtId: string, status: Incident['status'] = 'new'): Incident => ({
+  ...openIncident({ id, codePrefix: 'GD', source: 'hotline', text: id, category: null, severity, location: null, address: null, placement: { districtId, gridId: 'g', streetId: 's' }, now: new Date(Date.UTC(2026, 10, 22, 8, minute)).toISOString() }),
+  status,
+});
+
+const incidents = Object.fromEntries(
+  [inc('a', 'low', 1, 'CA02'), inc('b', 'critical', 5, 'CA01'), inc('c', 'critical', 2, 'CA02', 'triaged'), inc('d', 'high', 0, 'CA01', 'dispatched')].map((i) => [i.id, i]),
+);
+
+describe('dispatch queue', () => {
+  it('holds new and triaged incidents, most urgent and oldest first', () => {
+    expect(queueOf(incidents, { sort: 'severity' }).map((i) => i.id)).toEqual(['c', 'b', 'a']);
+    expect(queueOf(incidents, { sort: 'age' }).map((i) => i.id)).toEqual(['a', 'c', 'b']);
+    expect(queueOf(incidents, { sort: 'district' }).map((i) => i.id)).toEqual(['b', 'c', 'a']);
+    expect(queueOf(incidents, { sort: 'severity', district: 'CA02', severity: 'low' }).map((i) => i.id)).toEqual(['a']);
+  });
+
+  it('round-trips its filter through the URL and ignores nonsense', () => {
+    const filter = { sort: 'age' as const, district: 'CA32', severity: 'high' as const };
+    expect(filterFromSearch(searchFromFilter(filter))).toEqual(filter);
+    expect(filterFromSearch('?sort=rand&severity=extreme')).toEqual({ sort: 'severity' });
+  });
+});

@@ -1,0 +1,51 @@
+// Pure: which incidents wait for a dispatcher, in which order.
+
+import type { Incident, IncidentStatus, Severity } from '../../../shared/domain/types.ts';
+
+export const QUEUE_STATUSES: readonly IncidentStatus[] = ['new', 'triaged'];
+export const QUEUE_SORTS = ['severity', 'age', 'district'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+export interface QueueFilter {
+  sort: QueueSort;
+  district?: string;
+  severity?: Severity;
+}
+
+/** Parse the queue's filter from the URL, so a dispatcher can save and share a view. */
+export function filterFromSearch(search: string): QueueFilter {
+  const params = new URLSearchParams(search);
+  const sort = params.get('sort');
+  const severity = params.get('severity');
+  return {
+    sort: (QUEUE_SORTS as readonly string[]).includes(sort ?? '') ? (sort as QueueSort) : 'severity',
+    ...(params.get('district') ? { district: params.get('district')! } : {}),
+    ...(severity && severity in SEVERITY_RANK ? { severity: severity as Severity } : {}),
+  };
+}
+
+export function searchFromFilter(filter: QueueFilter): string {
+  const params = new URLSearchParams({ sort: filter.sort });
+  if (filter.district) params.set('district', filter.district);
+  if (filter.severity) params.set('severity', filter.severity);
+  return `?${params.toString()}`;
+}
+
+export function queueOf(incidents: Record<string, Incident>, filter: QueueFilter): Incident[] {
+  const items = Object.values(incidents).filter(
+    (i) =>
+      QUEUE_STATUSES.includes(i.status) &&
+      (!filter.district || i.districtId === filter.district) &&
+      (!filter.severity || i.severity === filter.severity),
+  );
+  const byAge = (a: Incident, b: Incident) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  const compare: Record<QueueSort, (a: Incident, b: Incident) => number> = {
+    // Most urgent first, oldest first within a severity.
+    severity: (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || byAge(a, b),
+    age: byAge,
+    district: (a, b) => (a.districtId ?? '~').localeCompare(b.districtId ?? '~') || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || byAge(a, b),
+  };
+  return items.sort(compare[filter.sort]);
+}

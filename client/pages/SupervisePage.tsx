@@ -1,0 +1,71 @@
+// The supervisor's verification queue: resolved work is verified and closed, or sent back with
+// the reason it failed.
+
+import { useMemo, useState } from 'react';
+import type { Incident } from '../../shared/domain/types.ts';
+import type { MessageKey } from '../../shared/i18n/index.ts';
+import { api, ApiError } from '../api/http.ts';
+import { useT } from '../i18n/useT.ts';
+import { selectCategories, selectLocale, useAppStore } from '../store/cityStore.ts';
+import { TopBar } from './TopBar.tsx';
+
+function VerifyCard({ incident }: { incident: Incident }) {
+  const t = useT();
+  const locale = useAppStore(selectLocale);
+  const categories = useAppStore(selectCategories);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const category = incident.category ? categories[incident.category] : undefined;
+  const verify = async (ok: boolean) => {
+    setError(null);
+    try {
+      await api.post(`/api/incidents/${incident.id}/actions`, { action: 'verify', version: incident.version, ok, ...(note.trim() ? { note: note.trim() } : {}) });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  return (
+    <li className="task" data-testid="verify-item" data-incident-id={incident.id}>
+      <div className="task__head">
+        <span className={`feed__badge badge--${incident.severity}`}>{t(`severity.${incident.severity}` as MessageKey)}</span>
+        <strong>{category ? (locale === 'zh-CN' ? category.name.zh : category.name.en) : incident.title}</strong>
+        <span className="task__status">{incident.code}</span>
+      </div>
+      <p className="task__text">{incident.text}</p>
+      <label className="field">
+        <span>{t('supervise.note')}</span>
+        <input name="note" value={note} onChange={(e) => setNote(e.target.value)} />
+      </label>
+      {error && (
+        <p className="detail__message" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="task__buttons">
+        <button type="button" className="btn btn--primary" data-action="verify" onClick={() => void verify(true)}>
+          {t('supervise.verify')}
+        </button>
+        <button type="button" className="btn" data-action="fail" disabled={!note.trim()} onClick={() => void verify(false)}>
+          {t('supervise.fail')}
+        </button>
+      </div>
+    </li>
+  );
+}
+
+export function SupervisePage() {
+  const t = useT();
+  const incidents = useAppStore((s) => s.city.incidents);
+  const resolved = useMemo(() => Object.values(incidents).filter((i) => i.status === 'resolved').sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)), [incidents]);
+  return (
+    <div className="screen">
+      <TopBar />
+      <main className="supervise">
+        <h2 className="panel__title">
+          {t('supervise.title')} · {resolved.length}
+        </h2>
+        {resolved.length === 0 ? <p className="detail__muted">{t('supervise.empty')}</p> : <ol className="tasks tasks--grid">{resolved.map((i) => <VerifyCard key={i.id} incident={i} />)}</ol>}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailable, screenshot, signIn, startWorld, type BrowserWorld } from './browserHarness.ts';
+import { ingest } from '../../server/testing/harness.ts';
+import { demoOfficerUnit } from '../../server/services/demoSeed.ts';
+
+const skip = browserUnavailable();
+
+describe.skipIf(skip !== null)('the closed loop, each role in its own browser', () => {
+  let world: BrowserWorld;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('call → triage and dispatch → accept, arrive, resolve on a phone → verify and close → closed on the big screen', async () => {
+    // A call right where the officer's unit stands, about something it is skilled for.
+    const unit = demoOfficerUnit(world.server.city)!;
+    const category = unit.skills[0]!;
+    const call = {
+      source: 'hotline',
+      sourceEventId: `loop-${Date.now()}`,
+      occurredAt: new Date().toISOString(),
+      payload: { callId: 'loop-1', caller: { name: '周敏', phone: '13600001111' }, text: '这里有问题需要处理，请尽快派人。', location: unit.position, wantsCallback: true },
+    };
+    const incidentId = (await ingest(world.server.url, [call])).body.results[0].incidentId as string;
+
+    const screen = await signIn(world, 'operator');
+    await screen.page.waitForURL(/\/screen/);
+
+    // Dispatcher: pick it from the queue, triage, dispatch the first recommended unit.
+    const dispatcher = await signIn(world, 'dispatcher');
+    const d = dispatcher.page;
+    await d.waitForURL(/\/dispatch/);
+    await d.click(`[data-testid="queue-item"][data-incident-id="${incidentId}"]`);
+    await d.waitForSelector(`[data-testid="incident-detail"][data-incident-id="${incidentId}"]`);
+    await d.selectOption('select[name="category"]', category);
+    await d.click('[data-action="triage"]');
+    await d.waitForSelector(`[data-testid="incident-detail"][data-status="triaged"]`);
+    const first = d.locator('[data-testid="recommendations"] li').first();
+    await first.waitFor();
+    expect(await first.getAttribute('data-unit-id')).toBe(unit.id);
+    await screenshot(d, 'loop-1-dispatch');
+    await first.locator('[data-action="dispatch"]').click();
+    await d.waitForSelector(`[data-testid="incident-detail"][data-status="dispatched"]`);
+
+    // Officer, on a phone: accept, arrive, resolve with a note.
+    const officer = await signIn(world, 'officer', { width: 375, height: 667 });
+    const o = officer.page;
+    await o.waitForURL(/\/field/);
+    const task = o.locator('[data-testid="task"]').first();
+    await task.waitFor();
+    await screenshot(o, 'loop-2-field');
+    await task.locator('[data-action="accept"]').click();
+    await o.waitForSelector('[data-testid="task"][data-status="accepted"]');
+    await task.locator('[data-action="arrive"]').click();
+    await o.waitForSelector('[data-testid="task"][data-status="on_scene"]');
+    await task.locator('textarea[name="note"]').fill('已现场处置完毕');
+    await task.locator('[data-action="resolve"]').click();
+    await o.waitForSelector('[data-testid="task"]', { state: 'detached' });
+
+    // Supervisor: verify and close.
+    const supervisor = await signIn(world, 'supervisor');
+    const s = supervisor.page;
+    await s.waitForURL(/\/supervise/);
+    const item = s.locator(`[data-testid="verify-item"][data-incident-id="${incidentId}"]`);
+    await item.waitFor();
+    await screenshot(s, 'loop-3-supervise');
+    await item.locator('[data-action="verify"]').click();
+    await item.waitFor({ state: 'detached' });
+
+    // The big screen saw it close.
+    await screen.page.waitForSelector(`[data-testid="feed-item"][data-incident-id="${incidentId}"][data-status="closed"]`, { timeout: 5_000 });
+    await screenshot(screen.page, 'loop-4-screen');
+    const detail = await (await fetch(`${world.server.url}/api/incidents/${incidentId}`, { headers: { cookie: (await supervisor.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json();
+    expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'triage', 'dispatch', 'accept', 'arrive', 'resolve', 'verify']);
+    for (const who of [screen, dispatcher, officer, supervisor]) {
+      expect(who.offsite).toEqual([]);
+      expect(who.errors).toEqual([]);
+    }
+  });
+});
