@@ -2,7 +2,7 @@
 // in one transaction → publish. Refusals come back typed; the HTTP layer maps them to statuses.
 
 import { randomUUID } from 'node:crypto';
-import { decide, type Decision, type IncidentCommand, type Refusal } from '../../shared/domain/incidentMachine.ts';
+import { adjustParent, decide, type Decision, type IncidentCommand, type Refusal } from '../../shared/domain/incidentMachine.ts';
 import { TASK_STATUS_AFTER, isTaskOpen } from '../../shared/domain/taskMachine.ts';
 import type { Actor, Incident, Task, Unit } from '../../shared/domain/types.ts';
 import type { CreateIncidentReq, IncidentActionReq, TaskActionReq } from '../../shared/protocol/schemas.ts';
@@ -111,10 +111,18 @@ export class IncidentService {
       return { ok: false, kind: 'not_found', message: `no incident ${req.intoId}` };
     }
     const at = now.toISOString();
-    return this.apply(id, at, (incident, tasks) => {
+    // A merge changes its parent too, and a split gives the parent its count back.
+    const parentId = req.action === 'merge' ? req.intoId : req.action === 'split' ? current.parentId : null;
+    return this.apply(id, at, (incident, tasks, related) => {
       const decision = decide(incident, req as IncidentCommand, actor, at);
       if (!decision.ok) return { decision };
       const update: IncidentUpdate = { decision };
+      const parent = related[0];
+      if (parent) {
+        const side = adjustParent(parent, incident, req.action === 'merge' ? 'absorb' : 'release', actor, at);
+        if (!side.ok) return { decision: side };
+        update.related = [{ incident: side.incident, entry: side.entry }];
+      }
       if (req.action === 'dispatch' && unit) {
         update.tasks = [newTask(decision.incident, unit.id, at)];
         update.units = [{ ...unit, status: 'busy' }];
@@ -122,7 +130,7 @@ export class IncidentService {
       if (req.action === 'verify' && !req.ok) update.tasks = closeOpenTasks(tasks, at);
       if (req.action === 'reopen') update.tasks = closeOpenTasks(tasks, at);
       return update;
-    });
+    }, parentId ? [parentId] : []);
   }
 
   async actOnTask(taskId: string, req: TaskActionReq, actor: Actor, now: Date): Promise<CommandOutcome<Task>> {
@@ -161,8 +169,8 @@ export class IncidentService {
     return { ok: true, value: updated! };
   }
 
-  private async apply(id: string, at: string, updater: Parameters<Store['updateIncident']>[1]): Promise<CommandOutcome<Incident>> {
-    const result = await this.store.updateIncident(id, updater, at);
+  private async apply(id: string, at: string, updater: Parameters<Store['updateIncident']>[1], relatedIds: string[] = []): Promise<CommandOutcome<Incident>> {
+    const result = await this.store.updateIncident(id, updater, at, relatedIds);
     if (!result) return { ok: false, kind: 'not_found', message: `no incident ${id}` };
     if (!result.decision.ok) return { ok: false, kind: 'refused', refusal: result.decision.refusal };
     this.hub.publish(result.changes);

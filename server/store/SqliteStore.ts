@@ -108,12 +108,13 @@ export class SqliteStore implements Store {
         'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
       ),
       insertIncident: db.prepare(
-        `INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data, dispatched_at, on_scene_at)
-         VALUES (@id, @code, @status, @districtId, @category, @severity, @createdAt, @updatedAt, @version, @data, @dispatchedAt, @onSceneAt)`,
+        `INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data, dispatched_at, on_scene_at, parent_id)
+         VALUES (@id, @code, @status, @districtId, @category, @severity, @createdAt, @updatedAt, @version, @data, @dispatchedAt, @onSceneAt, @parentId)`,
       ),
       updateIncident: db.prepare(
         `UPDATE incidents SET status = @status, district_id = @districtId, category = @category, severity = @severity,
-           updated_at = @updatedAt, version = @version, data = @data, dispatched_at = @dispatchedAt, on_scene_at = @onSceneAt
+           updated_at = @updatedAt, version = @version, data = @data, dispatched_at = @dispatchedAt, on_scene_at = @onSceneAt,
+           parent_id = @parentId
          WHERE id = @id AND version = @previousVersion`,
       ),
       getIncident: db.prepare('SELECT data FROM incidents WHERE id = ?'),
@@ -327,6 +328,7 @@ export class SqliteStore implements Store {
       data: JSON.stringify(incident),
       dispatchedAt: incident.stageAt.dispatched ?? null,
       onSceneAt: incident.stageAt.on_scene ?? null,
+      parentId: incident.parentId,
     };
   }
 
@@ -403,30 +405,42 @@ export class SqliteStore implements Store {
     return { outcomes, changes, sensorStates: [...touched.values()] };
   }
 
-  async updateIncident(id: string, updater: IncidentUpdater, at: string): Promise<UpdateResult | undefined> {
+  async updateIncident(id: string, updater: IncidentUpdater, at: string, relatedIds: string[] = []): Promise<UpdateResult | undefined> {
+    const read = (incidentId: string) => {
+      const row = this.stmt.getIncident.get(incidentId) as Row | undefined;
+      return row ? (JSON.parse(row.data as string) as Incident) : undefined;
+    };
     const run = this.db.transaction((): UpdateResult | undefined => {
-      const row = this.stmt.getIncident.get(id) as Row | undefined;
-      if (!row) return undefined;
-      const before = JSON.parse(row.data as string) as Incident;
+      const before = read(id);
+      if (!before) return undefined;
+      const related = relatedIds.map(read).filter((i): i is Incident => i !== undefined);
       const tasks = (this.stmt.tasksOf.all(id) as Row[]).map((r) => JSON.parse(r.data as string) as Task);
-      const update = updater(before, tasks);
+      const update = updater(before, tasks, related);
       const { decision } = update;
       if (!decision.ok) return { decision, changes: [] };
-      const after = decision.incident;
-      const result = this.stmt.updateIncident.run({ ...this.incidentParams(after), previousVersion: before.version });
-      if (result.changes !== 1) throw new Error(`incident ${id} changed under a transaction`);
-      this.stmt.insertTimeline.run(id, JSON.stringify(decision.entry));
-      this.writeAudit({
-        at,
-        actorId: decision.entry.actorId,
-        action: decision.entry.action,
-        entity: 'incident',
-        entityId: id,
-        before: { status: before.status, version: before.version, unitId: before.unitId },
-        after: { status: after.status, version: after.version, unitId: after.unitId },
-        reason: update.audit?.reason ?? decision.entry.note,
-      });
-      const changes: Change[] = [this.append({ type: 'incident', incident: after }, at)];
+      const changes: Change[] = [];
+      const writeIncident = (previous: Incident, after: Incident, entry: TimelineEntry, reason?: string) => {
+        const result = this.stmt.updateIncident.run({ ...this.incidentParams(after), previousVersion: previous.version });
+        if (result.changes !== 1) throw new Error(`incident ${after.id} changed under a transaction`);
+        this.stmt.insertTimeline.run(after.id, JSON.stringify(entry));
+        this.writeAudit({
+          at,
+          actorId: entry.actorId,
+          action: entry.action,
+          entity: 'incident',
+          entityId: after.id,
+          before: { status: previous.status, version: previous.version, unitId: previous.unitId },
+          after: { status: after.status, version: after.version, unitId: after.unitId },
+          reason: reason ?? entry.note,
+        });
+        changes.push(this.append({ type: 'incident', incident: after }, at));
+      };
+      writeIncident(before, decision.incident, decision.entry, update.audit?.reason);
+      for (const { incident, entry } of update.related ?? []) {
+        const previous = related.find((r) => r.id === incident.id);
+        if (!previous) throw new Error(`related incident ${incident.id} was not read in the transaction`);
+        writeIncident(previous, incident, entry);
+      }
       for (const task of update.tasks ?? []) {
         this.stmt.upsertTask.run({ id: task.id, incidentId: task.incidentId, unitId: task.unitId, status: task.status, data: JSON.stringify(task) });
         changes.push(this.append({ type: 'task', task }, at));
@@ -512,8 +526,11 @@ export class SqliteStore implements Store {
 
   async linkedEvents(incidentId: string): Promise<LinkedEvent[]> {
     const rows = this.db
-      .prepare('SELECT id, source, source_event_id, occurred_at, received_at, payload FROM events WHERE incident_id = ? ORDER BY id')
-      .all(incidentId) as Row[];
+      .prepare(
+        `SELECT id, source, source_event_id, occurred_at, received_at, payload FROM events
+         WHERE incident_id = ? OR incident_id IN (SELECT id FROM incidents WHERE parent_id = ?) ORDER BY id`,
+      )
+      .all(incidentId, incidentId) as Row[];
     return rows.map((r) => ({
       id: r.id as number,
       source: r.source as LinkedEvent['source'],

@@ -101,13 +101,16 @@ export interface IngestCommit {
 
 export interface IncidentUpdate {
   decision: Decision;
+  /** Other incidents changed by the same command (a merge's parent), already decided. */
+  related?: { incident: Incident; entry: TimelineEntry }[];
   /** Extra facts to write with an accepted decision (a task, a unit's new status). */
   tasks?: Task[];
   units?: Unit[];
   audit?: Omit<AuditInput, 'at' | 'entity' | 'entityId' | 'action'>;
 }
 
-export type IncidentUpdater = (incident: Incident, tasks: Task[]) => IncidentUpdate;
+/** Decides inside the transaction; `related` holds the incidents named by `relatedIds`, read in it too. */
+export type IncidentUpdater = (incident: Incident, tasks: Task[], related: Incident[]) => IncidentUpdate;
 
 export interface UpdateResult {
   decision: Decision;
@@ -176,7 +179,7 @@ export interface Store {
 
   // Ingest and commands
   ingest(writes: IngestWrite[], decideReading: ReadingDecider): Promise<IngestCommit>;
-  updateIncident(id: string, updater: IncidentUpdater, at: string): Promise<UpdateResult | undefined>;
+  updateIncident(id: string, updater: IncidentUpdater, at: string, relatedIds?: string[]): Promise<UpdateResult | undefined>;
   /** Telemetry: latest unit positions, in one transaction; not in the change log. Unknown ids are skipped. */
   setUnitPositions(updates: readonly UnitPosition[]): Promise<Unit[]>;
   appendChanges(bodies: ChangeBody[], at: string): Promise<Change[]>;

@@ -135,4 +135,13 @@ ALTER TABLE incidents ADD COLUMN on_scene_at TEXT;
 UPDATE incidents SET dispatched_at = json_extract(data, '$.stageAt.dispatched'), on_scene_at = json_extract(data, '$.stageAt.on_scene');
 `,
   },
+  {
+    id: 3,
+    name: 'merged incidents point at their parent',
+    sql: `
+ALTER TABLE incidents ADD COLUMN parent_id TEXT;
+UPDATE incidents SET parent_id = json_extract(data, '$.parentId');
+CREATE INDEX incidents_parent ON incidents(parent_id) WHERE parent_id IS NOT NULL;
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INCIDENT_RULES, allowedActions, decide, type IncidentCommand } from './incidentMachine.ts';
+import { INCIDENT_RULES, adjustParent, allowedActions, decide, type IncidentCommand } from './incidentMachine.ts';
 import { openIncident } from './incidentFactory.ts';
 import { INCIDENT_STATUSES, ROLES, type Actor, type Incident, type IncidentStatus, type Role } from './types.ts';
 
@@ -42,6 +42,7 @@ function command(action: IncidentCommand['action'], version: number): IncidentCo
     case 'reopen':
     case 'reject':
     case 'escalate':
+    case 'split':
       return { action, version, reason: 'because' };
     default:
       return { action, version } as IncidentCommand;
@@ -125,6 +126,18 @@ describe('decide: the loop and its rules', () => {
       if (d.ok) current = d.incident;
     }
     expect(decide(current, command('escalate', current.version), actor('supervisor'), NOW)).toMatchObject({ ok: false });
+  });
+
+  it('a merge raises the parent by the child and its own repeats; a split gives them back', () => {
+    const parent = incident('dispatched', { id: 'p', repeatCount: 2 });
+    const child = incident('new', { id: 'c', repeatCount: 1, code: 'GD-2' });
+    const absorbed = adjustParent(parent, child, 'absorb', actor('dispatcher'), NOW);
+    expect(absorbed.ok && absorbed.incident).toMatchObject({ repeatCount: 4, version: 4, status: 'dispatched' });
+    expect(absorbed.ok && absorbed.entry).toMatchObject({ action: 'absorb', note: 'GD-2' });
+    if (!absorbed.ok) return;
+    const released = adjustParent(absorbed.incident, child, 'release', actor('dispatcher'), NOW);
+    expect(released.ok && released.incident.repeatCount).toBe(2);
+    expect(adjustParent(incident('closed'), child, 'absorb', actor('dispatcher'), NOW)).toMatchObject({ ok: false, refusal: { code: 'invalid_state' } });
   });
 
   it('lists the actions a role may take now', () => {

@@ -24,6 +24,7 @@ export type IncidentCommand =
   | { action: 'reopen'; version: number; reason: string }
   | { action: 'reject'; version: number; reason: string }
   | { action: 'merge'; version: number; intoId: string }
+  | { action: 'split'; version: number; reason: string }
   | { action: 'escalate'; version: number; reason: string }
   | { action: 'rate'; version: number; satisfaction: Satisfaction };
 
@@ -69,11 +70,13 @@ export const INCIDENT_RULES: Readonly<Record<IncidentAction, Rule>> = {
   reopen: { roles: ['supervisor'], from: ['resolved', 'closed'], to: 'triaged' },
   reject: { roles: ['dispatcher', 'supervisor'], from: ['new', 'triaged'], to: 'rejected' },
   merge: { roles: ['dispatcher', 'supervisor'], from: ['new', 'triaged'], to: 'merged' },
+  // Undo a merge: back to the queue, triaged if it had been classified.
+  split: { roles: ['dispatcher', 'supervisor'], from: ['merged'], to: (incident) => (incident.category ? 'triaged' : 'new') },
   escalate: { roles: ['dispatcher', 'supervisor'], from: OPEN_STATES, to: null },
   rate: { roles: ['operator', 'dispatcher', 'supervisor'], from: ['closed'], to: null },
 };
 
-const NEEDS_REASON: ReadonlySet<IncidentAction> = new Set(['return', 'reopen', 'reject', 'escalate']);
+const NEEDS_REASON: ReadonlySet<IncidentAction> = new Set(['return', 'reopen', 'reject', 'escalate', 'split']);
 
 export function isOpen(status: IncidentStatus): boolean {
   return OPEN_STATES.includes(status);
@@ -191,6 +194,9 @@ function applySideEffects(next: Incident, command: IncidentCommand): void {
     case 'merge':
       next.parentId = command.intoId;
       break;
+    case 'split':
+      next.parentId = null;
+      break;
     case 'escalate':
       next.escalationLevel = Math.min(2, next.escalationLevel + 1) as 0 | 1 | 2;
       break;
@@ -200,4 +206,25 @@ function applySideEffects(next: Incident, command: IncidentCommand): void {
     default:
       break;
   }
+}
+
+/**
+ * The parent's side of a merge (absorb) or split (release): its count of repeated reports moves
+ * by the child and everything already merged into the child. A closed or merged parent cannot
+ * take more duplicates.
+ */
+export function adjustParent(
+  parent: Incident,
+  child: Incident,
+  direction: 'absorb' | 'release',
+  actor: Actor,
+  now: string,
+): Decision {
+  if (direction === 'absorb' && (!isOpen(parent.status) || parent.parentId !== null)) {
+    return refuse(parent, 'invalid_state', `cannot merge into an incident that is ${parent.status}`);
+  }
+  const delta = (1 + child.repeatCount) * (direction === 'absorb' ? 1 : -1);
+  const incident: Incident = { ...parent, repeatCount: Math.max(0, parent.repeatCount + delta), version: parent.version + 1, updatedAt: now };
+  const entry: TimelineEntry = { at: now, action: direction, actorId: actor.id, from: parent.status, to: parent.status, note: child.code };
+  return { ok: true, incident, entry };
 }

@@ -106,4 +106,6 @@ export const en = {
   'supervise.verify': 'Verified — close',
   'supervise.fail': 'Failed — reopen',
   'supervise.note': 'Verification note',
+  'dispatch.merge': 'Merge into it',
+  'dispatch.repeats': '{n} repeated reports',
 } as const;

@@ -108,4 +108,6 @@ export const zhCN: Record<MessageKey, string> = {
   'supervise.verify': '核查通过并结案',
   'supervise.fail': '核查不通过，退回',
   'supervise.note': '核查意见',
+  'dispatch.merge': '合并到该案件',
+  'dispatch.repeats': '重复反映 {n} 次',
 };

@@ -31,6 +31,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
   const districts = useAppStore(selectDistricts);
   const timeZone = useAppStore(selectTimeZone);
   const units = useAppStore((s) => s.city.units);
+  const incidents = useAppStore((s) => s.city.incidents);
   // The live copy moves on when anyone acts on it; the detail follows its version.
   const live = useAppStore((s) => s.city.incidents[incidentId]);
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -130,6 +131,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
       <p className="detail__meta">
         {detail.code} · {name(detail.category)} · {district ? (locale === 'zh-CN' ? district.nameZh : district.name) : t('feed.unlocated')}
         {detail.address ? ` · ${detail.address}` : ''} · {t(`source.${detail.source}` as MessageKey)}
+        {detail.repeatCount > 0 ? ` · ${t('dispatch.repeats', { n: detail.repeatCount })}` : ''}
       </p>
       <p className="detail__text">{detail.text}</p>
 
@@ -204,11 +206,21 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
         <p className="detail__muted">{t('dispatch.noDuplicates')}</p>
       ) : (
         <ul className="dups">
-          {duplicates.map((d) => (
-            <li key={d.incidentId}>
-              {d.incidentId.slice(0, 8)} · {d.factors.distanceM} m · {d.factors.ageMin} min · {Math.round(d.score * 100)}%
-            </li>
-          ))}
+          {duplicates.map((d) => {
+            const other = incidents[d.incidentId];
+            return (
+              <li key={d.incidentId} className="dups__item" data-incident-id={d.incidentId}>
+                <span>
+                  {other?.code ?? d.incidentId.slice(0, 8)} · {d.factors.distanceM} m · {d.factors.ageMin} min · {Math.round(d.factors.text * 100)}% · {Math.round(d.score * 100)}
+                </span>
+                {canTriage && (
+                  <button type="button" className="btn" data-action="merge" onClick={() => void act({ action: 'merge', intoId: d.incidentId })}>
+                    {t('dispatch.merge')}
+                  </button>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
 

@@ -65,6 +65,30 @@ describe('incident commands over HTTP', () => {
     expect(audit.find((e: { action: string }) => e.action === 'dispatch')).toMatchObject({ reason: 'closer crew is on a gas leak' });
   });
 
+  it('merges a duplicate into its parent (count, linked reports) and splits it out again', async () => {
+    const parentId = await newIncident();
+    const childId = await newIncident();
+    const dups = (await getJson(server.url, `/api/incidents/${childId}/duplicates`, { cookie: dispatcher })).body.items;
+    expect(dups.map((d: { incidentId: string }) => d.incidentId)).toContain(parentId);
+    const merged = await act(childId, { action: 'merge', version: 1, intoId: parentId });
+    expect(merged.body).toMatchObject({ status: 'merged', parentId });
+    const parent = (await getJson(server.url, `/api/incidents/${parentId}`, { cookie: dispatcher })).body;
+    expect(parent).toMatchObject({ repeatCount: 1, version: 2 });
+    expect(parent.events).toHaveLength(2);
+    expect(parent.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'absorb']);
+    expect((await act(childId, { action: 'split', version: 2 })).status).toBe(400);
+    const split = await act(childId, { action: 'split', version: 2, reason: '不是同一处' });
+    expect(split.body).toMatchObject({ status: 'triaged', parentId: null });
+    expect((await getJson(server.url, `/api/incidents/${parentId}`, { cookie: dispatcher })).body).toMatchObject({ repeatCount: 0, version: 3 });
+
+    // Nothing merges into a closed case.
+    const closedId = await newIncident();
+    await act(closedId, { action: 'reject', version: 1, reason: 'test' });
+    const refused = await act(childId, { action: 'merge', version: 3, intoId: closedId });
+    expect(refused.status).toBe(422);
+    expect((await getJson(server.url, `/api/incidents/${childId}`, { cookie: dispatcher })).body.status).toBe('triaged');
+  });
+
   it('answers a command the state forbids with 422 and the rule', async () => {
     const id = await newIncident();
     const res = await act(id, { action: 'close', version: 1 }, supervisor);
