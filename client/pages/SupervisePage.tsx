@@ -2,7 +2,7 @@
 // the reason it failed.
 
 import { useMemo, useState } from 'react';
-import type { Incident } from '../../shared/domain/types.ts';
+import { SATISFACTIONS, type Incident, type Satisfaction } from '../../shared/domain/types.ts';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import { api, ApiError } from '../api/http.ts';
 import { useT } from '../i18n/useT.ts';
@@ -53,10 +53,48 @@ function VerifyCard({ incident }: { incident: Incident }) {
   );
 }
 
+/** After closing, the caller is called back and their satisfaction recorded (回访). */
+function CallbackCard({ incident }: { incident: Incident }) {
+  const t = useT();
+  const [error, setError] = useState<string | null>(null);
+  const rate = async (satisfaction: Satisfaction) => {
+    setError(null);
+    try {
+      await api.post(`/api/incidents/${incident.id}/actions`, { action: 'rate', version: incident.version, satisfaction });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  return (
+    <li className="task" data-testid="callback-item" data-incident-id={incident.id}>
+      <div className="task__head">
+        <strong>{incident.title}</strong>
+        <span className="task__status">{incident.code}</span>
+      </div>
+      {error && (
+        <p className="detail__message" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="task__buttons">
+        {SATISFACTIONS.map((s) => (
+          <button key={s} type="button" className="btn" data-action={`rate-${s}`} onClick={() => void rate(s)}>
+            {t(`satisfaction.${s}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+    </li>
+  );
+}
+
 export function SupervisePage() {
   const t = useT();
   const incidents = useAppStore((s) => s.city.incidents);
   const resolved = useMemo(() => Object.values(incidents).filter((i) => i.status === 'resolved').sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)), [incidents]);
+  const toCall = useMemo(
+    () => Object.values(incidents).filter((i) => i.status === 'closed' && i.source === 'hotline' && i.satisfaction === null).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)),
+    [incidents],
+  );
   return (
     <div className="screen">
       <TopBar />
@@ -65,6 +103,10 @@ export function SupervisePage() {
           {t('supervise.title')} · {resolved.length}
         </h2>
         {resolved.length === 0 ? <p className="detail__muted">{t('supervise.empty')}</p> : <ol className="tasks tasks--grid">{resolved.map((i) => <VerifyCard key={i.id} incident={i} />)}</ol>}
+        <h2 className="panel__title supervise__section">
+          {t('supervise.callback')} · {toCall.length}
+        </h2>
+        {toCall.length === 0 ? <p className="detail__muted">{t('supervise.callbackEmpty')}</p> : <ol className="tasks tasks--grid">{toCall.map((i) => <CallbackCard key={i.id} incident={i} />)}</ol>}
       </main>
     </div>
   );

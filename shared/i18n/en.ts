@@ -108,4 +108,9 @@ export const en = {
   'supervise.note': 'Verification note',
   'dispatch.merge': 'Merge into it',
   'dispatch.repeats': '{n} repeated reports',
+  'supervise.callback': 'Caller callback',
+  'supervise.callbackEmpty': 'No closed hotline case waits for its callback.',
+  'satisfaction.satisfied': 'Satisfied',
+  'satisfaction.basically_satisfied': 'Basically satisfied',
+  'satisfaction.dissatisfied': 'Dissatisfied',
 } as const;

@@ -110,4 +110,9 @@ export const zhCN: Record<MessageKey, string> = {
   'supervise.note': '核查意见',
   'dispatch.merge': '合并到该案件',
   'dispatch.repeats': '重复反映 {n} 次',
+  'supervise.callback': '回访评价',
+  'supervise.callbackEmpty': '暂无待回访的热线案件。',
+  'satisfaction.satisfied': '满意',
+  'satisfaction.basically_satisfied': '基本满意',
+  'satisfaction.dissatisfied': '不满意',
 };

@@ -69,12 +69,17 @@ describe.skipIf(skip !== null)('the closed loop, each role in its own browser', 
     await screenshot(s, 'loop-3-supervise');
     await item.locator('[data-action="verify"]').click();
     await item.waitFor({ state: 'detached' });
+    // The caller is called back: record their satisfaction.
+    const callback = s.locator(`[data-testid="callback-item"][data-incident-id="${incidentId}"]`);
+    await callback.locator('[data-action="rate-satisfied"]').click();
+    await callback.waitFor({ state: 'detached' });
 
     // The big screen saw it close.
     await screen.page.waitForSelector(`[data-testid="feed-item"][data-incident-id="${incidentId}"][data-status="closed"]`, { timeout: 5_000 });
     await screenshot(screen.page, 'loop-4-screen');
     const detail = await (await fetch(`${world.server.url}/api/incidents/${incidentId}`, { headers: { cookie: (await supervisor.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json();
-    expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'triage', 'dispatch', 'accept', 'arrive', 'resolve', 'verify']);
+    expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'triage', 'dispatch', 'accept', 'arrive', 'resolve', 'verify', 'rate']);
+    expect(detail.satisfaction).toBe('satisfied');
     for (const who of [screen, dispatcher, officer, supervisor]) {
       expect(who.offsite).toEqual([]);
       expect(who.errors).toEqual([]);
