@@ -1,16 +1,21 @@
 // The officer's phone: own tasks only, one big button for the next step, a note to resolve,
 // a reason to return. Task changes arrive live; the page acts through the task API.
 
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Task } from '../../shared/domain/types.ts';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import { isTaskOpen } from '../../shared/domain/taskMachine.ts';
-import { api, ApiError } from '../api/http.ts';
+import { OfflineQueue, httpSender } from '../features/field/offlineQueue.ts';
 import { useT } from '../i18n/useT.ts';
-import { selectCategories, selectLocale, selectUser, useAppStore } from '../store/cityStore.ts';
+import { selectCategories, selectConnection, selectLocale, selectUser, useAppStore } from '../store/cityStore.ts';
 import { TopBar } from './TopBar.tsx';
 
 const NEXT: Record<string, 'accept' | 'arrive' | 'resolve'> = { assigned: 'accept', accepted: 'arrive', on_scene: 'resolve' };
+
+// Every field action goes through the queue: sent at once when online, kept and sent later when not.
+const queue = new OfflineQueue(localStorage, httpSender());
+const subscribeQueue = (onChange: () => void) => queue.subscribe(onChange);
+const queueSize = () => queue.size;
 
 function TaskCard({ task }: { task: Task }) {
   const t = useT();
@@ -18,23 +23,19 @@ function TaskCard({ task }: { task: Task }) {
   const categories = useAppStore(selectCategories);
   const incident = useAppStore((s) => s.city.incidents[task.incidentId]);
   const [note, setNote] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [queued, setQueued] = useState(false);
   const next = NEXT[task.status];
   const category = incident?.category ? categories[incident.category] : undefined;
 
-  const send = async (action: 'accept' | 'arrive' | 'resolve' | 'return') => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(`/api/tasks/${task.id}/actions`, { action, version: task.version, ...(note.trim() ? { note: note.trim(), ...(action === 'return' ? { reason: note.trim() } : {}) } : {}) });
-      setNote('');
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+  const send = (action: 'accept' | 'arrive' | 'resolve' | 'return') => {
+    const text = note.trim();
+    queue.enqueue(task.id, { action, version: task.version, ...(text ? { note: text, ...(action === 'return' ? { reason: text } : {}) } : {}) });
+    setNote('');
+    setQueued(true);
+    void queue.flush();
   };
+  // The live task moving on means the action went through.
+  useEffect(() => setQueued(false), [task.version]);
 
   return (
     <li className="task" data-testid="task" data-task-id={task.id} data-status={task.status}>
@@ -49,19 +50,15 @@ function TaskCard({ task }: { task: Task }) {
         <span>{task.status === 'on_scene' ? t('field.note') : t('field.returnReason')}</span>
         <textarea name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
-      {error && (
-        <p className="detail__message" role="alert">
-          {error}
-        </p>
-      )}
+      {queued && <p className="detail__muted">{t('field.queued')}</p>}
       <div className="task__buttons">
         {next && (
-          <button type="button" className="btn btn--primary btn--big" data-action={next} disabled={busy || (next === 'resolve' && !note.trim())} onClick={() => void send(next)}>
+          <button type="button" className="btn btn--primary btn--big" data-action={next} disabled={queued || (next === 'resolve' && !note.trim())} onClick={() => send(next)}>
             {t(`field.${next}` as MessageKey)}
           </button>
         )}
         {(task.status === 'assigned' || task.status === 'accepted') && (
-          <button type="button" className="btn btn--big" data-action="return" disabled={busy || !note.trim()} onClick={() => void send('return')}>
+          <button type="button" className="btn btn--big" data-action="return" disabled={queued || !note.trim()} onClick={() => send('return')}>
             {t('field.return')}
           </button>
         )}
@@ -74,6 +71,15 @@ export function FieldPage() {
   const t = useT();
   const user = useAppStore(selectUser);
   const tasks = useAppStore((s) => s.city.tasks);
+  const waiting = useSyncExternalStore(subscribeQueue, queueSize);
+  const connection = useAppStore(selectConnection);
+  // Whenever the connection comes back, send what waited.
+  useEffect(() => {
+    if (connection.state === 'live') void queue.flush();
+    const handleOnline = () => void queue.flush();
+    window.addEventListener('online', handleOnline);
+    return () => window.removeEventListener('online', handleOnline);
+  }, [connection.state]);
   const mine = useMemo(
     () => Object.values(tasks).filter((task) => task.unitId === user?.unitId && isTaskOpen(task.status)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     [tasks, user],
@@ -83,6 +89,11 @@ export function FieldPage() {
       <TopBar />
       <main className="field-main">
         <h2 className="panel__title">{t('field.title')}</h2>
+        {waiting > 0 && (
+          <p className="banner banner--soft" data-testid="queue-waiting" role="status">
+            {t('field.waiting', { n: waiting })}
+          </p>
+        )}
         {mine.length === 0 ? <p className="detail__muted">{t('field.empty')}</p> : <ol className="tasks">{mine.map((task) => <TaskCard key={task.id} task={task} />)}</ol>}
       </main>
     </div>

@@ -240,6 +240,17 @@ export class SqliteStore implements Store {
     return { id: row.id as string, name: row.name as string, scope: 'ingest', revoked: row.revoked_at !== null };
   }
 
+  async findIdempotent(userId: string, key: string): Promise<{ status: number; body: unknown } | undefined> {
+    const row = this.db.prepare('SELECT status, body FROM idempotency_keys WHERE user_id = ? AND key = ?').get(userId, key) as Row | undefined;
+    return row ? { status: row.status as number, body: JSON.parse(row.body as string) as unknown } : undefined;
+  }
+
+  async saveIdempotent(userId: string, key: string, status: number, body: unknown, at: string): Promise<void> {
+    this.db
+      .prepare('INSERT OR IGNORE INTO idempotency_keys (user_id, key, status, body, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(userId, key, status, JSON.stringify(body), at);
+  }
+
   // ---- reference data ----
 
   async upsertCategories(categories: Category[]): Promise<void> {

@@ -169,6 +169,10 @@ export interface Store {
   createApiKey(id: string, name: string, keyHash: string, at: string): Promise<void>;
   findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
 
+  // Idempotent commands: the first response to a key is kept and replayed for repeats.
+  findIdempotent(userId: string, key: string): Promise<{ status: number; body: unknown } | undefined>;
+  saveIdempotent(userId: string, key: string, status: number, body: unknown, at: string): Promise<void>;
+
   // Reference data (the responsibility map lives in fixtures; these are editable at run time)
   upsertCategories(categories: Category[]): Promise<void>;
   listCategories(): Promise<Category[]>;

@@ -144,4 +144,18 @@ UPDATE incidents SET parent_id = json_extract(data, '$.parentId');
 CREATE INDEX incidents_parent ON incidents(parent_id) WHERE parent_id IS NOT NULL;
 `,
   },
+  {
+    id: 4,
+    name: 'idempotent commands',
+    sql: `
+CREATE TABLE idempotency_keys (
+  user_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+`,
+  },
 ];

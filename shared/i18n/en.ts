@@ -113,4 +113,6 @@ export const en = {
   'satisfaction.satisfied': 'Satisfied',
   'satisfaction.basically_satisfied': 'Basically satisfied',
   'satisfaction.dissatisfied': 'Dissatisfied',
+  'field.waiting': '{n} actions waiting for the connection',
+  'field.queued': 'Saved — will be sent when the connection returns',
 } as const;

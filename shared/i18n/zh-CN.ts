@@ -115,4 +115,6 @@ export const zhCN: Record<MessageKey, string> = {
   'satisfaction.satisfied': '满意',
   'satisfaction.basically_satisfied': '基本满意',
   'satisfaction.dissatisfied': '不满意',
+  'field.waiting': '{n} 项操作等待网络恢复后发送',
+  'field.queued': '已保存，网络恢复后自动发送',
 };

@@ -10,6 +10,7 @@ import type { Store } from '../../store/Store.ts';
 import { canSee, type CommandOutcome, type IncidentService } from '../../services/incidents.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 import { actorOf, requireRole } from '../session.ts';
+import { idempotent } from '../idempotency.ts';
 
 const DESK_ROLES = ['operator', 'dispatcher', 'supervisor', 'admin', 'auditor', 'officer'] as const;
 
@@ -97,7 +98,7 @@ export function incidentRoutes(store: Store, incidents: IncidentService): Router
     res.json({ items: await store.tasksForUnit(unitId) });
   });
 
-  router.post('/tasks/:id/actions', requireRole('officer', 'dispatcher', 'supervisor'), async (req, res) => {
+  router.post('/tasks/:id/actions', requireRole('officer', 'dispatcher', 'supervisor'), idempotent(store), async (req, res) => {
     const body = parseOr400(TaskActionSchema, req.body);
     if (body.action === 'return' && !(body.reason ?? body.note)) {
       throw new HttpError('validation_failed', 'reason: a returned task needs a reason', [{ path: 'reason', message: 'required' }]);
