@@ -22,6 +22,7 @@ import { authRoutes } from './http/routes/authRoutes.ts';
 import { ingestRoutes } from './http/routes/ingestRoutes.ts';
 import { incidentRoutes } from './http/routes/incidentRoutes.ts';
 import { cityRoutes } from './http/routes/cityRoutes.ts';
+import { photoRoutes } from './http/routes/photoRoutes.ts';
 import { MqttSource } from './ingest/mqttSource.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_INGEST_KEY } from './services/demoSeed.ts';
 
@@ -94,6 +95,8 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   app.use('/api', loadUser(auth));
   // Ingest parses its own, larger body before the general JSON parser sees it.
   app.use('/api/ingest', ingestRoutes(auth, ingest));
+  // Photos carry their own raw body parser and limit.
+  app.use('/api', photoRoutes(store, config.dataDir));
   app.use('/api', express.json({ limit: '100kb' }));
   app.use('/api/auth', authRoutes(auth, false));
   app.use('/api', incidentRoutes(store, incidents));

@@ -24,12 +24,32 @@ function TaskCard({ task }: { task: Task }) {
   const incident = useAppStore((s) => s.city.incidents[task.incidentId]);
   const [note, setNote] = useState('');
   const [queued, setQueued] = useState(false);
+  const [photoId, setPhotoId] = useState<string | null>(null);
+  const [photoError, setPhotoError] = useState<string | null>(null);
+
+  const handlePhoto = async (file: File | undefined) => {
+    setPhotoError(null);
+    if (!file) return;
+    try {
+      const res = await fetch('/api/photos', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': file.type }, body: file });
+      const body = (await res.json()) as { id?: string; error?: { message: string } };
+      if (!res.ok || !body.id) throw new Error(body.error?.message ?? res.statusText);
+      setPhotoId(body.id);
+    } catch (e) {
+      setPhotoError(t('field.photoFailed', { reason: e instanceof Error ? e.message : String(e) }));
+    }
+  };
   const next = NEXT[task.status];
   const category = incident?.category ? categories[incident.category] : undefined;
 
   const send = (action: 'accept' | 'arrive' | 'resolve' | 'return') => {
     const text = note.trim();
-    queue.enqueue(task.id, { action, version: task.version, ...(text ? { note: text, ...(action === 'return' ? { reason: text } : {}) } : {}) });
+    queue.enqueue(task.id, {
+      action,
+      version: task.version,
+      ...(text ? { note: text, ...(action === 'return' ? { reason: text } : {}) } : {}),
+      ...(action === 'resolve' && photoId ? { photo: photoId } : {}),
+    });
     setNote('');
     setQueued(true);
     void queue.flush();
@@ -50,6 +70,17 @@ function TaskCard({ task }: { task: Task }) {
         <span>{task.status === 'on_scene' ? t('field.note') : t('field.returnReason')}</span>
         <textarea name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
+      {task.status === 'on_scene' && (
+        <label className="field">
+          <span>{photoId ? t('field.photoAttached') : t('field.photo')}</span>
+          <input name="photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" onChange={(e) => void handlePhoto(e.target.files?.[0])} />
+        </label>
+      )}
+      {photoError && (
+        <p className="detail__message" role="alert">
+          {photoError}
+        </p>
+      )}
       {queued && <p className="detail__muted">{t('field.queued')}</p>}
       <div className="task__buttons">
         {next && (

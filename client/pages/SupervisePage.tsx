@@ -1,8 +1,8 @@
 // The supervisor's verification queue: resolved work is verified and closed, or sent back with
 // the reason it failed.
 
-import { useMemo, useState } from 'react';
-import { SATISFACTIONS, type Incident, type Satisfaction } from '../../shared/domain/types.ts';
+import { useEffect, useMemo, useState } from 'react';
+import { SATISFACTIONS, type Incident, type Satisfaction, type Task } from '../../shared/domain/types.ts';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import { api, ApiError } from '../api/http.ts';
 import { useT } from '../i18n/useT.ts';
@@ -16,6 +16,18 @@ function VerifyCard({ incident }: { incident: Incident }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const category = incident.category ? categories[incident.category] : undefined;
+  // Finished tasks are not in the live picture; the evidence comes with the incident's detail.
+  const [photoId, setPhotoId] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .get<{ tasks: Task[] }>(`/api/incidents/${incident.id}`)
+      .then((d) => live && setPhotoId(d.tasks.find((task) => task.photoId)?.photoId ?? null))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [incident.id, incident.version]);
   const verify = async (ok: boolean) => {
     setError(null);
     try {
@@ -32,6 +44,7 @@ function VerifyCard({ incident }: { incident: Incident }) {
         <span className="task__status">{incident.code}</span>
       </div>
       <p className="task__text">{incident.text}</p>
+      {photoId && <img className="evidence" src={`/api/photos/${photoId}`} alt={t('supervise.evidence')} data-testid="evidence" />}
       <label className="field">
         <span>{t('supervise.note')}</span>
         <input name="note" value={note} onChange={(e) => setNote(e.target.value)} />

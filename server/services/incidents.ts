@@ -140,6 +140,14 @@ export class IncidentService {
       return { ok: false, kind: 'not_found', message: `no task ${taskId}` };
     }
     const unit = await this.store.getUnit(task.unitId);
+    if (req.photo) {
+      // Evidence is a photo this person uploaded and that belongs to no case yet, on resolving.
+      const photo = await this.store.getPhoto(req.photo);
+      if (!photo || photo.userId !== actor.id || photo.incidentId !== null) return { ok: false, kind: 'not_found', message: `no photo ${req.photo}` };
+      if (req.action !== 'resolve') {
+        return { ok: false, kind: 'refused', refusal: { code: 'invalid_state', rule: 'a photo goes with resolve', currentVersion: task.version } };
+      }
+    }
     const at = now.toISOString();
     let updated: Task | undefined;
     const outcome = await this.apply(task.incidentId, at, (incident, tasks): IncidentUpdate => {
@@ -157,12 +165,20 @@ export class IncidentService {
             : { action: req.action, version: incident.version };
       const decision = decide(incident, command, actor, at);
       if (!decision.ok) return { decision: { ok: false, refusal: { ...decision.refusal, currentVersion: current.version } } };
-      updated = { ...current, status: TASK_STATUS_AFTER[req.action], note: req.note ?? req.reason ?? current.note, version: current.version + 1, updatedAt: at };
+      updated = {
+        ...current,
+        status: TASK_STATUS_AFTER[req.action],
+        note: req.note ?? req.reason ?? current.note,
+        ...(req.photo ? { photoId: req.photo } : {}),
+        version: current.version + 1,
+        updatedAt: at,
+      };
       const done = req.action === 'resolve' || req.action === 'return';
       return {
         decision,
         tasks: [updated],
         units: done && unit ? [{ ...unit, status: 'available' }] : [],
+        ...(req.photo ? { attachPhotoId: req.photo } : {}),
       };
     });
     if (!outcome.ok) return outcome;

@@ -22,6 +22,7 @@ import type {
   ReadingDecider,
   SessionRecord,
   Store,
+  PhotoRecord,
   UnitPosition,
   UpdateResult,
   UserRecord,
@@ -251,6 +252,25 @@ export class SqliteStore implements Store {
       .run(userId, key, status, JSON.stringify(body), at);
   }
 
+  async createPhoto(photo: PhotoRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO photos (id, user_id, incident_id, content_type, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(photo.id, photo.userId, photo.incidentId, photo.contentType, photo.bytes, photo.createdAt);
+  }
+
+  async getPhoto(id: string): Promise<PhotoRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM photos WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id as string,
+      userId: row.user_id as string,
+      incidentId: (row.incident_id as string | null) ?? null,
+      contentType: row.content_type as string,
+      bytes: row.bytes as number,
+      createdAt: row.created_at as string,
+    };
+  }
+
   // ---- reference data ----
 
   async upsertCategories(categories: Category[]): Promise<void> {
@@ -447,6 +467,11 @@ export class SqliteStore implements Store {
         changes.push(this.append({ type: 'incident', incident: after }, at));
       };
       writeIncident(before, decision.incident, decision.entry, update.audit?.reason);
+      if (update.attachPhotoId) {
+        // Only a photo not yet attached to any case can become this one's evidence.
+        const attached = this.db.prepare('UPDATE photos SET incident_id = ? WHERE id = ? AND incident_id IS NULL').run(id, update.attachPhotoId);
+        if (attached.changes !== 1) throw new Error(`photo ${update.attachPhotoId} is not available`);
+      }
       for (const { incident, entry } of update.related ?? []) {
         const previous = related.find((r) => r.id === incident.id);
         if (!previous) throw new Error(`related incident ${incident.id} was not read in the transaction`);

@@ -43,6 +43,15 @@ export interface ApiKeyRecord {
   revoked: boolean;
 }
 
+export interface PhotoRecord {
+  id: string;
+  userId: string;
+  incidentId: string | null;
+  contentType: string;
+  bytes: number;
+  createdAt: string;
+}
+
 export interface UnitPosition {
   unitId: string;
   position: [number, number];
@@ -103,6 +112,8 @@ export interface IncidentUpdate {
   decision: Decision;
   /** Other incidents changed by the same command (a merge's parent), already decided. */
   related?: { incident: Incident; entry: TimelineEntry }[];
+  /** A photo that becomes evidence of this incident. */
+  attachPhotoId?: string;
   /** Extra facts to write with an accepted decision (a task, a unit's new status). */
   tasks?: Task[];
   units?: Unit[];
@@ -172,6 +183,10 @@ export interface Store {
   // Idempotent commands: the first response to a key is kept and replayed for repeats.
   findIdempotent(userId: string, key: string): Promise<{ status: number; body: unknown } | undefined>;
   saveIdempotent(userId: string, key: string, status: number, body: unknown, at: string): Promise<void>;
+
+  // Photos from the field: the file lives on disk, the record says whose it is and which case.
+  createPhoto(photo: PhotoRecord): Promise<void>;
+  getPhoto(id: string): Promise<PhotoRecord | undefined>;
 
   // Reference data (the responsibility map lives in fixtures; these are editable at run time)
   upsertCategories(categories: Category[]): Promise<void>;

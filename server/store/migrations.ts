@@ -158,4 +158,18 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    id: 5,
+    name: 'field photos',
+    sql: `
+CREATE TABLE photos (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  incident_id TEXT,
+  content_type TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+`,
+  },
 ];

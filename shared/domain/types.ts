@@ -82,6 +82,8 @@ export interface Task {
   districtId: string | null;
   status: TaskStatus;
   note: string | null;
+  /** Evidence photo attached when the task was resolved. */
+  photoId?: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;

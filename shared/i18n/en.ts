@@ -115,4 +115,8 @@ export const en = {
   'satisfaction.dissatisfied': 'Dissatisfied',
   'field.waiting': '{n} actions waiting for the connection',
   'field.queued': 'Saved — will be sent when the connection returns',
+  'field.photo': 'Photo of the result',
+  'field.photoAttached': 'Photo attached',
+  'field.photoFailed': 'The photo could not be uploaded: {reason}',
+  'supervise.evidence': 'Evidence',
 } as const;

@@ -120,7 +120,7 @@ export const TaskActionSchema = z.object({
   version,
   note,
   reason: reason.optional(),
-  photo: z.string().max(200).optional(),
+  photo: z.uuid().optional(),
   location: LonLatSchema.optional(),
 });
 export type TaskActionReq = z.infer<typeof TaskActionSchema>;

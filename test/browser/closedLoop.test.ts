@@ -14,7 +14,7 @@ describe.skipIf(skip !== null)('the closed loop, each role in its own browser', 
     await world?.close();
   });
 
-  it('call → triage and dispatch → accept, arrive, resolve on a phone → verify and close → closed on the big screen', async () => {
+  it('call → triage and dispatch → accept, arrive, resolve with a photo on a phone → verify, close and rate → closed on the big screen', async () => {
     // A call right where the officer's unit stands, about something it is skilled for.
     const unit = demoOfficerUnit(world.server.city)!;
     const category = unit.skills[0]!;
@@ -57,6 +57,10 @@ describe.skipIf(skip !== null)('the closed loop, each role in its own browser', 
     await task.locator('[data-action="arrive"]').click();
     await o.waitForSelector('[data-testid="task"][data-status="on_scene"]');
     await task.locator('textarea[name="note"]').fill('已现场处置完毕');
+    // A photo of the result, taken with the phone's camera (here: a real 1×1 PNG).
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await task.locator('input[name="photo"]').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: png });
+    await o.waitForSelector('text=照片已上传');
     await task.locator('[data-action="resolve"]').click();
     await o.waitForSelector('[data-testid="task"]', { state: 'detached' });
 
@@ -66,6 +70,11 @@ describe.skipIf(skip !== null)('the closed loop, each role in its own browser', 
     await s.waitForURL(/\/supervise/);
     const item = s.locator(`[data-testid="verify-item"][data-incident-id="${incidentId}"]`);
     await item.waitFor();
+    // The evidence photo is there for the supervisor, and it loaded.
+    await s.waitForFunction((sel) => {
+      const img = document.querySelector(sel) as HTMLImageElement | null;
+      return img !== null && img.complete && img.naturalWidth === 1;
+    }, `[data-testid="verify-item"][data-incident-id="${incidentId}"] [data-testid="evidence"]`);
     await screenshot(s, 'loop-3-supervise');
     await item.locator('[data-action="verify"]').click();
     await item.waitFor({ state: 'detached' });
