@@ -6,6 +6,7 @@ import type { Task } from '../../shared/domain/types.ts';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import { isTaskOpen } from '../../shared/domain/taskMachine.ts';
 import { OfflineQueue, httpSender } from '../features/field/offlineQueue.ts';
+import { useSharePosition } from '../features/field/useSharePosition.ts';
 import { useT } from '../i18n/useT.ts';
 import { selectCategories, selectConnection, selectLocale, selectUser, useAppStore } from '../store/cityStore.ts';
 import { TopBar } from './TopBar.tsx';
@@ -103,6 +104,7 @@ export function FieldPage() {
   const user = useAppStore(selectUser);
   const tasks = useAppStore((s) => s.city.tasks);
   const waiting = useSyncExternalStore(subscribeQueue, queueSize);
+  const sharing = useSharePosition(user?.unitId);
   const connection = useAppStore(selectConnection);
   // Whenever the connection comes back, send what waited.
   useEffect(() => {
@@ -119,7 +121,12 @@ export function FieldPage() {
     <div className="screen field-page">
       <TopBar />
       <main className="field-main">
-        <h2 className="panel__title">{t('field.title')}</h2>
+        <h2 className="panel__title field-main__title">
+          {t('field.title')}
+          <span className={sharing ? 'gps gps--on' : 'gps'} data-testid="gps-state">
+            {t(sharing ? 'field.gpsOn' : 'field.gpsOff')}
+          </span>
+        </h2>
         {waiting > 0 && (
           <p className="banner banner--soft" data-testid="queue-waiting" role="status">
             {t('field.waiting', { n: waiting })}

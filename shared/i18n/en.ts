@@ -119,4 +119,6 @@ export const en = {
   'field.photoAttached': 'Photo attached',
   'field.photoFailed': 'The photo could not be uploaded: {reason}',
   'supervise.evidence': 'Evidence',
+  'field.gpsOn': 'Sharing position',
+  'field.gpsOff': 'Position not shared',
 } as const;

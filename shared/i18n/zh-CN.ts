@@ -121,4 +121,6 @@ export const zhCN: Record<MessageKey, string> = {
   'field.photoAttached': '照片已上传',
   'field.photoFailed': '照片上传失败：{reason}',
   'supervise.evidence': '处置照片',
+  'field.gpsOn': '正在共享位置',
+  'field.gpsOff': '未共享位置',
 };

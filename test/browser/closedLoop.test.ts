@@ -48,7 +48,12 @@ describe.skipIf(skip !== null)('the closed loop, each role in its own browser', 
     // Officer, on a phone: accept, arrive, resolve with a note.
     const officer = await signIn(world, 'officer', { width: 375, height: 667 });
     const o = officer.page;
+    // On duty, the phone shares where the unit is.
+    const here: [number, number] = [unit.position[0] + 0.001, unit.position[1] + 0.001];
+    await officer.context.grantPermissions(['geolocation']);
+    await officer.context.setGeolocation({ longitude: here[0], latitude: here[1] });
     await o.waitForURL(/\/field/);
+    await o.waitForSelector('[data-testid="gps-state"].gps--on');
     const task = o.locator('[data-testid="task"]').first();
     await task.waitFor();
     await screenshot(o, 'loop-2-field');
@@ -86,6 +91,8 @@ describe.skipIf(skip !== null)('the closed loop, each role in its own browser', 
     // The big screen saw it close.
     await screen.page.waitForSelector(`[data-testid="feed-item"][data-incident-id="${incidentId}"][data-status="closed"]`, { timeout: 5_000 });
     await screenshot(screen.page, 'loop-4-screen');
+    const units = await (await fetch(`${world.server.url}/api/units`, { headers: { cookie: (await supervisor.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json();
+    expect(units.items.find((u: { id: string }) => u.id === unit.id).position).toEqual(here);
     const detail = await (await fetch(`${world.server.url}/api/incidents/${incidentId}`, { headers: { cookie: (await supervisor.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json();
     expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'triage', 'dispatch', 'accept', 'arrive', 'resolve', 'verify', 'rate']);
     expect(detail.satisfaction).toBe('satisfied');
