@@ -81,8 +81,9 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   });
   await hub.start();
   const metrics = new MetricsService(store, hub, config.timeZone);
-  const ingest = new IngestService(store, city, hub, config.timeZone);
+  const ingest = new IngestService(store, city, hub, config.timeZone, [], config.autoLinkScore);
   ingest.registerSensors(sensors);
+  await ingest.start();
   const incidents = new IncidentService(store, hub, ingest, city);
 
   app.get('/healthz', (_req, res) => {

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STATIC_DIR: z.string().optional(),
   CITY_DIR: z.string().optional(),
+  AUTO_LINK_SCORE: z.coerce.number().min(0).max(2).default(0.7),
 });
 
 export interface Config {
@@ -48,6 +49,8 @@ export interface Config {
   staticDir?: string;
   /** The city's reference data (map, districts, grids, categories, units, sensors). */
   cityDir: string;
+  /** Duplicate score at which a hotline call is linked to an open incident (above 1: never). */
+  autoLinkScore: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -73,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,
     cityDir: path.resolve(e.CITY_DIR ?? FIXTURES_DIR),
+    autoLinkScore: e.AUTO_LINK_SCORE,
   };
 }
 

@@ -17,6 +17,8 @@ import type { Alarm, LonLat, Sensor, SensorState, Severity } from '../../shared/
 import type { IngestCommit, IngestWrite, ReadingDecider, Store } from '../store/Store.ts';
 import type { LiveHub } from '../realtime/liveHub.ts';
 import type { CityReference } from '../services/cityReference.ts';
+import { RepeatCallIndex } from './repeatCalls.ts';
+import { DEFAULT_DUPLICATE_RADIUS_M, DEFAULT_DUPLICATE_WINDOW_MS } from '../../shared/domain/duplicates.ts';
 
 /** How far ahead of the server's clock an event may claim to have happened. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -47,7 +49,19 @@ export class IngestService {
     private readonly hub: LiveHub,
     private readonly timeZone: string,
     private readonly listeners: IngestListener[] = [],
-  ) {}
+    /** A call scoring at least this against an open incident is linked to it, not opened anew. */
+    private readonly autoLinkScore = 0.7,
+  ) {
+    hub.onFacts((changes) => this.repeats.observe(changes));
+  }
+
+  private readonly repeats = new RepeatCallIndex();
+
+  /** Load the open incidents of the last day into the repeated-call index. */
+  async start(now = new Date()): Promise<void> {
+    const since = new Date(now.getTime() - DEFAULT_DUPLICATE_WINDOW_MS).toISOString();
+    for (const incident of await this.store.openIncidentsSince(since)) this.repeats.put(incident);
+  }
 
   registerSensors(sensors: readonly Sensor[]): void {
     for (const s of sensors) this.sensors.set(s.id, s);
@@ -65,7 +79,12 @@ export class IngestService {
       if (!p.ok) return p.result;
       const write = p.write;
       const outcome = commit!.outcomes[w++]!;
-      return { sourceEventId: write.sourceEventId, status: outcome.status, ...(outcome.incidentId ? { incidentId: outcome.incidentId } : {}) };
+      return {
+        sourceEventId: write.sourceEventId,
+        status: outcome.status,
+        ...(outcome.incidentId ? { incidentId: outcome.incidentId } : {}),
+        ...(outcome.linked ? { linked: true } : {}),
+      };
     });
     for (const r of results) this.stats[r.status] += 1;
     return results;
@@ -175,6 +194,9 @@ export class IngestService {
         if (!location && p.address) location = this.geocode(p.address);
         if (location && !this.inCity(location)) return reject('out_of_area', 'payload.location', 'location is outside the city');
         const category = p.categoryHint && this.city.categories.has(p.categoryHint) ? p.categoryHint : null;
+        const incident = this.newIncident(event, p.text, category, this.severityOf(category), location, p.address ?? null, nowIso);
+        const radius = (category && this.city.categories.get(category)?.duplicateRadiusM) || DEFAULT_DUPLICATE_RADIUS_M;
+        const repeat = this.repeats.bestMatch(incident, radius, this.autoLinkScore);
         return {
           ok: true,
           write: {
@@ -185,7 +207,8 @@ export class IngestService {
             // The caller's name and phone are stored apart from the event and the incident.
             payload: { ...p, caller: undefined },
             caller: p.caller,
-            incident: this.newIncident(event, p.text, category, this.severityOf(category), location, p.address ?? null, nowIso),
+            incident,
+            ...(repeat ? { linkTo: repeat.incidentId } : {}),
           },
         };
       }

@@ -70,9 +70,17 @@ export class LiveHub {
     return this.metrics;
   }
 
+  private readonly factListeners: ((changes: readonly Change[]) => void)[] = [];
+
+  /** Be told of every committed fact as it is published (in-process consumers such as indexes). */
+  onFacts(listener: (changes: readonly Change[]) => void): void {
+    this.factListeners.push(listener);
+  }
+
   /** Committed facts, in any order; they go out in seq order once contiguous. */
   publish(changes: readonly Change[]): void {
     if (changes.length === 0) return;
+    for (const listener of this.factListeners) listener(changes);
     for (const c of changes) if (c.seq > this.published) this.pending.push(c);
     this.pending.sort((a, b) => a.seq - b.seq);
     this.schedule(this.options.factDelayMs);

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
 import type { Alarm, Category, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import type {
   ApiKeyRecord,
   AuditEntry,
@@ -391,10 +392,27 @@ export class SqliteStore implements Store {
           outcomes.push({ status: 'accepted' });
           continue;
         }
-        const claimed = this.stmt.claimKey.run(write.source, write.sourceEventId, write.incident.id).changes === 1;
+        const parentRow = write.linkTo ? (this.stmt.getIncident.get(write.linkTo) as Row | undefined) : undefined;
+        const parent = parentRow ? (JSON.parse(parentRow.data as string) as Incident) : undefined;
+        const linkable = parent !== undefined && isOpen(parent.status) && parent.parentId === null;
+        const claimed = this.stmt.claimKey.run(write.source, write.sourceEventId, linkable ? parent.id : write.incident.id).changes === 1;
         if (!claimed) {
           const row = this.stmt.keyIncident.get(write.source, write.sourceEventId) as Row | undefined;
           outcomes.push({ status: 'duplicate', incidentId: (row?.incident_id as string | null) ?? undefined });
+          continue;
+        }
+        if (linkable) {
+          // A repeated report (重复来电): the open incident counts it; no new case is opened.
+          const linked: Incident = { ...parent, repeatCount: parent.repeatCount + 1, version: parent.version + 1, updatedAt: receivedAt };
+          const result = this.stmt.updateIncident.run({ ...this.incidentParams(linked), previousVersion: parent.version });
+          if (result.changes !== 1) throw new Error(`incident ${parent.id} changed under a transaction`);
+          const eventId = this.stmt.insertEvent.run(write.source, write.sourceEventId, write.occurredAt, receivedAt, parent.id, JSON.stringify(write.payload)).lastInsertRowid;
+          if (write.caller) this.stmt.insertCaller.run(eventId, parent.id, write.caller.name, write.caller.phone);
+          const entry: TimelineEntry = { at: receivedAt, action: 'repeat', actorId: null, from: parent.status, to: parent.status, note: write.source };
+          this.stmt.insertTimeline.run(parent.id, JSON.stringify(entry));
+          this.writeAudit({ at: receivedAt, actorId: `source:${write.source}`, action: 'repeat', entity: 'incident', entityId: parent.id, after: { repeatCount: linked.repeatCount } });
+          changes.push(this.append({ type: 'incident', incident: linked }, receivedAt));
+          outcomes.push({ status: 'accepted', incidentId: parent.id, linked: true });
           continue;
         }
         const n = (this.stmt.bumpCounter.get(write.incident.code) as Row).value as number;

@@ -85,11 +85,15 @@ export type IngestWrite =
       caller?: { name: string; phone: string };
       /** The incident to open; its `code` is assigned by the store. */
       incident: Incident;
+      /** A repeated call about this open incident: link to it instead (opens `incident` if it closed meanwhile). */
+      linkTo?: string;
     };
 
 export interface IngestItemOutcome {
   status: 'accepted' | 'duplicate';
   incidentId?: string;
+  /** True when the event was linked to an existing incident as a repeated report. */
+  linked?: boolean;
 }
 
 /** Decides a sensor's new latest state (and any alarm change) from its previous one; pure. */

@@ -76,6 +76,8 @@ export interface IngestItemResult {
   sourceEventId: string | null;
   status: IngestItemStatus;
   incidentId?: string;
+  /** The event was a repeated report, linked to this existing incident. */
+  linked?: boolean;
   error?: { code: 'validation_failed' | 'unknown_sensor' | 'out_of_area'; message: string; details: FieldIssue[] };
 }
 export interface IngestResponse {
