@@ -7,7 +7,7 @@ import { selectUser, setUser, useAppStore, type DistrictName } from './store/cit
 import { LoginPage } from './pages/LoginPage.tsx';
 import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
 import { homeOf } from './pages/routes.ts';
-import { LiveBridge } from './realtime/liveBridge.ts';
+import { LiveBridge, setCurrentBridge } from './realtime/liveBridge.ts';
 import { initialState } from './store/cityStore.ts';
 
 // The big screen carries the map and chart libraries: load it only when it is opened.
@@ -50,7 +50,9 @@ export function App() {
       navigate('/login', { replace: true });
     });
     bridge.connect();
+    setCurrentBridge(bridge);
     return () => {
+      setCurrentBridge(null);
       bridge.disconnect();
       // Whoever signs in next starts from their own snapshot, not this user's picture of the city.
       const { ui } = useAppStore.getState();

@@ -16,6 +16,7 @@ import { IncidentService } from './services/incidents.ts';
 import { MetricsService } from './services/metrics.ts';
 import { DEFAULT_HUB_OPTIONS, LiveHub, type LiveSocket } from './realtime/liveHub.ts';
 import { createLiveServer } from './realtime/liveServer.ts';
+import { PresenceTracker } from './realtime/presence.ts';
 import { errorHandler, notFoundHandler, errorBody } from './http/errors.ts';
 import { loadUser } from './http/session.ts';
 import { authRoutes } from './http/routes/authRoutes.ts';
@@ -118,7 +119,9 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   });
   app.use(errorHandler(logger));
 
+  const presence = new PresenceTracker(nsp);
   nsp.on('connection', (socket) => {
+    presence.attach(socket as LiveSocket);
     hub.attach(socket as LiveSocket).catch((err: unknown) => {
       logger.error({ err }, 'live attach failed');
       socket.disconnect(true);

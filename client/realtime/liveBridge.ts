@@ -121,8 +121,17 @@ export class LiveBridge {
       const current = this.store.getState().connection;
       this.setConnection({ state: 'reconnecting', disconnectedAt: current.disconnectedAt ?? current.lastDataAt ?? this.scheduler.now() });
     });
+    socket.on('presence', (p) => {
+      const state = this.store.getState();
+      this.store.setState({ presence: { ...state.presence, [p.incidentId]: p.viewers } });
+    });
     socket.on('snapshot', (snapshot) => this.push({ kind: 'snapshot', snapshot }));
     socket.on('changes', (batch) => this.push({ kind: 'batch', batch }));
+  }
+
+  /** Tell the other desks which incident this screen shows (null: none). */
+  view(incidentId: string | null): void {
+    this.socket?.emit('presence:view', { incidentId });
   }
 
   disconnect(): void {
@@ -171,4 +180,15 @@ export class LiveBridge {
       this.resuming = false;
     });
   }
+}
+
+let current: LiveBridge | null = null;
+
+/** The signed-in session's live connection, for views that talk back (presence). */
+export function currentBridge(): LiveBridge | null {
+  return current;
+}
+
+export function setCurrentBridge(bridge: LiveBridge | null): void {
+  current = bridge;
 }

@@ -6,6 +6,7 @@ import { emptyCity, type CityState } from '../../shared/domain/cityReducer.ts';
 import type { Category, User } from '../../shared/domain/types.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
 import type { FeedItem } from '../features/feed/feedItems.ts';
+import type { Presence } from '../../shared/protocol/changes.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -36,6 +37,8 @@ export interface AppState {
   city: CityState;
   feed: FeedItem[];
   ui: UiSlice;
+  /** Who else has each incident open (desk roles only). */
+  presence: Record<string, Presence['viewers']>;
 }
 
 export function initialState(locale: Locale): AppState {
@@ -44,6 +47,7 @@ export function initialState(locale: Locale): AppState {
     city: emptyCity(),
     feed: [],
     ui: { locale, timeZone: 'UTC', user: null, categories: {}, districts: {} },
+    presence: {},
   };
 }
 

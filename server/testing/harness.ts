@@ -7,7 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { startCityServer, type CityServer } from '../app.ts';
 import { testConfig, type Config } from '../config.ts';
 import { loadCityReference } from '../services/cityReference.ts';
-import type { ChangeBatch, ClientToServerEvents, Hello, ServerToClientEvents, Snapshot } from '../../shared/protocol/changes.ts';
+import type { ChangeBatch, ClientToServerEvents, Hello, Presence, ServerToClientEvents, Snapshot } from '../../shared/protocol/changes.ts';
 import { LIVE_NAMESPACE } from '../../shared/protocol/changes.ts';
 
 export const INGEST_KEY = 'demo-ingest-key';
@@ -70,6 +70,7 @@ export class LiveClient {
   hello: Hello | null = null;
   snapshots: Snapshot[] = [];
   batches: ChangeBatch[] = [];
+  presence: Presence[] = [];
   private waiters: (() => void)[] = [];
 
   constructor(baseUrl: string, cookie: string | null, auth: { lastSeq?: number } = {}) {
@@ -90,6 +91,10 @@ export class LiveClient {
     });
     this.socket.on('changes', (b) => {
       this.batches.push(b);
+      this.notify();
+    });
+    this.socket.on('presence', (p) => {
+      this.presence.push(p);
       this.notify();
     });
     this.socket.on('connect_error', () => this.notify());

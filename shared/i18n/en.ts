@@ -121,4 +121,5 @@ export const en = {
   'supervise.evidence': 'Evidence',
   'field.gpsOn': 'Sharing position',
   'field.gpsOff': 'Position not shared',
+  'dispatch.alsoViewing': 'Also viewing: {names}',
 } as const;

@@ -123,4 +123,5 @@ export const zhCN: Record<MessageKey, string> = {
   'supervise.evidence': '处置照片',
   'field.gpsOn': '正在共享位置',
   'field.gpsOff': '未共享位置',
+  'dispatch.alsoViewing': '同时查看：{names}',
 };

@@ -59,14 +59,23 @@ export type ResumeResult =
   | { ok: true; mode: 'snapshot'; toSeq: number }
   | { ok: false; code: string; message: string };
 
+/** Who else has an incident open right now ("also viewing"), for dispatchers and supervisors. */
+export interface Presence {
+  incidentId: string;
+  viewers: { userId: string; displayName: string }[];
+}
+
 export interface ServerToClientEvents {
   hello: (hello: Hello) => void;
   snapshot: (snapshot: Snapshot) => void;
   changes: (batch: ChangeBatch) => void;
+  presence: (presence: Presence) => void;
 }
 
 export interface ClientToServerEvents {
   resume: (request: { lastSeq: number }, ack: (result: ResumeResult) => void) => void;
+  /** The incident this screen now shows (null: none). */
+  'presence:view': (request: { incidentId: string | null }) => void;
 }
 
 export const LIVE_NAMESPACE = '/live';

@@ -11,6 +11,7 @@ import { api, ApiError } from '../../api/http.ts';
 import { useT } from '../../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
 import { recommendationText } from './recommendationText.ts';
+import { currentBridge } from '../../realtime/liveBridge.ts';
 
 interface Detail extends Incident {
   timeline: TimelineEntry[];
@@ -53,6 +54,14 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
     setDuplicates(dup.items.slice(0, 3));
     setCategory((c) => c || d.category || '');
     setSeverity(d.severity);
+  }, [incidentId]);
+
+  const me = useAppStore((s) => s.ui.user?.id);
+  const viewers = useAppStore((s) => s.presence[incidentId]);
+  const others = (viewers ?? []).filter((v) => v.userId !== me);
+  useEffect(() => {
+    currentBridge()?.view(incidentId);
+    return () => currentBridge()?.view(null);
   }, [incidentId]);
 
   useEffect(() => {
@@ -128,6 +137,11 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
         <h2 className="detail__title">{detail.title}</h2>
         <span className="detail__status">{t(`status.${detail.status}` as MessageKey)}</span>
       </header>
+      {others.length > 0 && (
+        <p className="detail__presence" data-testid="also-viewing">
+          {t('dispatch.alsoViewing', { names: others.map((v) => v.displayName).join('、') })}
+        </p>
+      )}
       <p className="detail__meta">
         {detail.code} · {name(detail.category)} · {district ? (locale === 'zh-CN' ? district.nameZh : district.name) : t('feed.unlocated')}
         {detail.address ? ` · ${detail.address}` : ''} · {t(`source.${detail.source}` as MessageKey)}
