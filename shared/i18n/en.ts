@@ -122,4 +122,6 @@ export const en = {
   'field.gpsOn': 'Sharing position',
   'field.gpsOff': 'Position not shared',
   'dispatch.alsoViewing': 'Also viewing: {names}',
+  'dispatch.sensors': 'Sensors nearby',
+  'dispatch.noSensors': 'No sensors within 500 m.',
 } as const;

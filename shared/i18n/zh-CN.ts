@@ -124,4 +124,6 @@ export const zhCN: Record<MessageKey, string> = {
   'field.gpsOn': '正在共享位置',
   'field.gpsOff': '未共享位置',
   'dispatch.alsoViewing': '同时查看：{names}',
+  'dispatch.sensors': '附近感知设备',
+  'dispatch.noSensors': '500 米内无感知设备。',
 };

@@ -1,7 +1,7 @@
 // One incident as the dispatcher works it: what was reported, its timeline, the units the server
 // recommends (with the reasons), and the commands its state allows.
 
-import { useCallback, useEffect, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import type { Incident, TimelineEntry, Task } from '../../../shared/domain/types.ts';
 import type { Recommendation } from '../../../shared/domain/recommendation.ts';
 import type { DuplicateCandidate } from '../../../shared/domain/duplicates.ts';
@@ -12,6 +12,10 @@ import { useT } from '../../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
 import { recommendationText } from './recommendationText.ts';
 import { currentBridge } from '../../realtime/liveBridge.ts';
+import { nearbySensors } from './nearby.ts';
+
+// The mini map brings MapLibre: load it with the first detail that has a place.
+const MiniMap = lazy(() => import('../map/MiniMap.tsx').then((m) => ({ default: m.MiniMap })));
 
 interface Detail extends Incident {
   timeline: TimelineEntry[];
@@ -33,6 +37,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
   const timeZone = useAppStore(selectTimeZone);
   const units = useAppStore((s) => s.city.units);
   const incidents = useAppStore((s) => s.city.incidents);
+  const sensors = useAppStore((s) => s.city.sensors);
   // The live copy moves on when anyone acts on it; the detail follows its version.
   const live = useAppStore((s) => s.city.incidents[incidentId]);
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -147,7 +152,14 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
         {detail.address ? ` · ${detail.address}` : ''} · {t(`source.${detail.source}` as MessageKey)}
         {detail.repeatCount > 0 ? ` · ${t('dispatch.repeats', { n: detail.repeatCount })}` : ''}
       </p>
-      <p className="detail__text">{detail.text}</p>
+      <div className="detail__where">
+        <p className="detail__text">{detail.text}</p>
+        {detail.location && (
+          <Suspense fallback={<div className="minimap" />}>
+            <MiniMap location={detail.location} severity={detail.severity} />
+          </Suspense>
+        )}
+      </div>
 
       {canTriage && (
         <div className="detail__row">
@@ -237,6 +249,31 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
           })}
         </ul>
       )}
+
+      <h3 className="panel__title">{t('dispatch.sensors')}</h3>
+      {(() => {
+        const near = nearbySensors(sensors, detail.location);
+        return near.length === 0 ? (
+          <p className="detail__muted">{t('dispatch.noSensors')}</p>
+        ) : (
+          <ul className="dups" data-testid="nearby-sensors">
+            {near.map(({ sensor, distanceM }) => (
+              <li key={sensor.id} className={`sensor sensor--${sensor.level}`}>
+                {sensor.id} · {sensor.kind} · {sensor.value ?? '—'} {sensor.unit} · {distanceM} m
+              </li>
+            ))}
+          </ul>
+        );
+      })()}
+
+      <h3 className="panel__title">{t('dispatch.events')}</h3>
+      <ul className="dups">
+        {detail.events.map((e) => (
+          <li key={e.id}>
+            {t(`source.${e.source}` as MessageKey)} · {new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(e.occurredAt))}
+          </li>
+        ))}
+      </ul>
 
       <h3 className="panel__title">{t('dispatch.timeline')}</h3>
       <ol className="timeline">

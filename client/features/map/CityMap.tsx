@@ -3,34 +3,19 @@
 // at most once a second per source, never through React renders.
 
 import { useEffect, useRef, useState } from 'react';
-import { Map as MapLibreMap, addProtocol, removeProtocol, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
+import { Map as MapLibreMap, type ExpressionSpecification, type GeoJSONSource } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { Protocol } from 'pmtiles';
-// MapLibre 6 computes its worker's URL at run time, which a bundler cannot follow: let Vite bundle
-// the worker (with its shared chunk) and say where it went.
-import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+import { cityStyle, ensureMapSetup } from './mapSetup.ts';
 import type { Locale } from '../../../shared/i18n/index.ts';
 import { useAppStore, selectLocale, type AppState } from '../../store/cityStore.ts';
 import { incidentsToGeoJson, sensorsToGeoJson, unitsToGeoJson } from './mapData.ts';
 import { CLUSTER_PROPERTIES, districtLabel, overlayLayers } from './mapStyle.ts';
-
-setWorkerUrl(maplibreWorkerUrl);
 
 const CITY_BOUNDS: [number, number, number, number] = [-87.94, 41.644, -87.524, 42.023];
 const UPDATE_MS = 1000;
 const LIVE_SOURCES = ['incidents', 'sensors', 'units'] as const;
 
 type MapState = 'loading' | 'loaded' | 'error';
-
-/** Make the style's root-relative pmtiles URL absolute: the tile fetches happen outside the page's base. */
-function absoluteTiles(style: StyleSpecification): StyleSpecification {
-  for (const source of Object.values(style.sources)) {
-    if ('url' in source && typeof source.url === 'string' && source.url.startsWith('pmtiles:///')) {
-      source.url = `pmtiles://${location.origin}${source.url.slice('pmtiles://'.length)}`;
-    }
-  }
-  return style;
-}
 
 function labelsFor(map: MapLibreMap, locale: Locale): void {
   const placeName: ExpressionSpecification = locale === 'zh-CN' ? ['coalesce', ['get', 'name_zh-Hans'], ['get', 'name']] : ['get', 'name'];
@@ -72,21 +57,20 @@ export function CityMap() {
   const locale = useAppStore(selectLocale);
 
   useEffect(() => {
-    const protocol = new Protocol();
-    addProtocol('pmtiles', protocol.tile);
+    ensureMapSetup();
     let disposed = false;
     let stopUpdates: (() => void) | null = null;
 
     void (async () => {
       try {
         const [style, districts] = await Promise.all([
-          fetch('/api/map/style.json', { credentials: 'same-origin' }).then((r) => r.json() as Promise<StyleSpecification>),
+          cityStyle(),
           fetch('/api/geo/districts', { credentials: 'same-origin' }).then((r) => r.json()),
         ]);
         if (disposed || !container.current) return;
         const map = new MapLibreMap({
           container: container.current,
-          style: absoluteTiles(style),
+          style,
           bounds: CITY_BOUNDS,
           fitBoundsOptions: { padding: 24 },
           attributionControl: { compact: false },
@@ -126,7 +110,6 @@ export function CityMap() {
       stopUpdates?.();
       mapRef.current?.remove();
       mapRef.current = null;
-      removeProtocol('pmtiles');
     };
   }, []);
 
