@@ -7,7 +7,8 @@ import type { MessageKey } from '../../shared/i18n/index.ts';
 import { IncidentDetail, type DetailActions } from '../features/dispatch/IncidentDetail.tsx';
 import { QUEUE_SORTS, filterFromSearch, queueOf, searchFromFilter } from '../features/dispatch/queue.ts';
 import { useT } from '../i18n/useT.ts';
-import { selectCategories, selectLocale, useAppStore } from '../store/cityStore.ts';
+import { selectCategories, selectDistricts, selectLocale, useAppStore } from '../store/cityStore.ts';
+import { SEVERITIES, type Severity } from '../../shared/domain/types.ts';
 import { TopBar } from './TopBar.tsx';
 
 export function DispatchPage() {
@@ -18,6 +19,9 @@ export function DispatchPage() {
   const incidents = useAppStore((s) => s.city.incidents);
   const categories = useAppStore(selectCategories);
   const locale = useAppStore(selectLocale);
+  const districts = useAppStore(selectDistricts);
+  const districtOptions = useMemo(() => Object.entries(districts).sort(([a], [b]) => a.localeCompare(b)), [districts]);
+  const setFilter = (patch: Partial<typeof filter>) => navigate(`/dispatch${searchFromFilter({ ...filter, ...patch })}`);
   const queue = useMemo(() => queueOf(incidents, filter), [incidents, filter]);
   const [selected, setSelected] = useState<string | null>(null);
   const actions = useRef<DetailActions | null>(null);
@@ -63,16 +67,34 @@ export function DispatchPage() {
             <h2 className="panel__title">
               {t('dispatch.queue')} · {queue.length}
             </h2>
-            <label className="field field--inline">
-              <span>{t('dispatch.sort')}</span>
-              <select value={filter.sort} onChange={(e) => navigate(`/dispatch${searchFromFilter({ ...filter, sort: e.target.value as typeof filter.sort })}`)}>
-                {QUEUE_SORTS.map((s) => (
+            <div className="queue__filters">
+              <label className="field field--inline">
+                <span>{t('dispatch.sort')}</span>
+                <select name="sort" value={filter.sort} onChange={(e) => setFilter({ sort: e.target.value as typeof filter.sort })}>
+                  {QUEUE_SORTS.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`dispatch.sort.${s}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <select name="severity" aria-label={t('dispatch.severity')} value={filter.severity ?? ''} onChange={(e) => setFilter({ severity: (e.target.value || undefined) as Severity | undefined })}>
+                <option value="">{t('dispatch.allSeverities')}</option>
+                {SEVERITIES.map((s) => (
                   <option key={s} value={s}>
-                    {t(`dispatch.sort.${s}` as MessageKey)}
+                    {t(`severity.${s}` as MessageKey)}
                   </option>
                 ))}
               </select>
-            </label>
+              <select name="district" aria-label={t('dispatch.allDistricts')} value={filter.district ?? ''} onChange={(e) => setFilter({ district: e.target.value || undefined })}>
+                <option value="">{t('dispatch.allDistricts')}</option>
+                {districtOptions.map(([id, d]) => (
+                  <option key={id} value={id}>
+                    {locale === 'zh-CN' ? d.nameZh : d.name}
+                  </option>
+                ))}
+              </select>
+            </div>
           </header>
           {queue.length === 0 ? (
             <p className="detail__muted">{t('dispatch.empty')}</p>

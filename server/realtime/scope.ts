@@ -4,25 +4,27 @@
 import type { Change } from '../../shared/protocol/changes.ts';
 import type { User } from '../../shared/domain/types.ts';
 
-export type Scope = { kind: 'city' } | { kind: 'district'; districtId: string };
+/** An officer's scope: their district's incidents, sensors and units, and only their own unit's tasks. */
+export type Scope = { kind: 'city' } | { kind: 'district'; districtId: string; unitId: string };
 
 const SCOPE_PREFIX = 'scope:';
 
 export function scopeOf(user: User): Scope {
   // Officers work in one district and see only it; every desk role sees the whole city.
-  if (user.role === 'officer') return { kind: 'district', districtId: user.districtId ?? '(none)' };
+  if (user.role === 'officer') return { kind: 'district', districtId: user.districtId ?? '(none)', unitId: user.unitId ?? '(none)' };
   return { kind: 'city' };
 }
 
 export function roomOf(scope: Scope): string {
-  return scope.kind === 'city' ? `${SCOPE_PREFIX}city` : `${SCOPE_PREFIX}district:${scope.districtId}`;
+  return scope.kind === 'city' ? `${SCOPE_PREFIX}city` : `${SCOPE_PREFIX}district:${scope.districtId}:unit:${scope.unitId}`;
 }
 
 export function scopeOfRoom(room: string): Scope | null {
   if (!room.startsWith(SCOPE_PREFIX)) return null;
   const rest = room.slice(SCOPE_PREFIX.length);
   if (rest === 'city') return { kind: 'city' };
-  if (rest.startsWith('district:')) return { kind: 'district', districtId: rest.slice('district:'.length) };
+  const officer = /^district:([^:]+):unit:([^:]+)$/.exec(rest);
+  if (officer) return { kind: 'district', districtId: officer[1]!, unitId: officer[2]! };
   return null;
 }
 
@@ -34,7 +36,7 @@ export function isVisible(scope: Scope, change: Change, sensorDistrict: (id: str
     case 'incident':
       return change.incident.districtId === d;
     case 'task':
-      return change.task.districtId === d;
+      return change.task.unitId === scope.unitId;
     case 'alarm':
       return change.alarm.districtId === d;
     case 'unit':

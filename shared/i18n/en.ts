@@ -124,4 +124,6 @@ export const en = {
   'dispatch.alsoViewing': 'Also viewing: {names}',
   'dispatch.sensors': 'Sensors nearby',
   'dispatch.noSensors': 'No sensors within 500 m.',
+  'dispatch.allDistricts': 'All districts',
+  'dispatch.allSeverities': 'All severities',
 } as const;

@@ -126,4 +126,6 @@ export const zhCN: Record<MessageKey, string> = {
   'dispatch.alsoViewing': '同时查看：{names}',
   'dispatch.sensors': '附近感知设备',
   'dispatch.noSensors': '500 米内无感知设备。',
+  'dispatch.allDistricts': '全部区域',
+  'dispatch.allSeverities': '全部等级',
 };

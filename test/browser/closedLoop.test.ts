@@ -33,6 +33,11 @@ describe.skipIf(skip !== null)('the closed loop, each role in its own browser', 
     const dispatcher = await signIn(world, 'dispatcher');
     const d = dispatcher.page;
     await d.waitForURL(/\/dispatch/);
+    // The queue's view lives in the URL, so it can be saved and shared.
+    await d.selectOption('select[name="sort"]', 'age');
+    await d.waitForURL(/sort=age/);
+    await d.selectOption('select[name="district"]', unit.homeDistrictId);
+    await d.waitForURL(new RegExp(`district=${unit.homeDistrictId}`));
     await d.click(`[data-testid="queue-item"][data-incident-id="${incidentId}"]`);
     await d.waitForSelector(`[data-testid="incident-detail"][data-incident-id="${incidentId}"]`);
     await d.selectOption('select[name="category"]', category);
