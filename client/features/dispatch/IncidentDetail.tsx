@@ -12,6 +12,7 @@ import { useT } from '../../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
 import { recommendationText } from './recommendationText.ts';
 import { currentBridge } from '../../realtime/liveBridge.ts';
+import { allowedActions } from '../../../shared/domain/incidentMachine.ts';
 import { nearbySensors } from './nearby.ts';
 
 // The mini map brings MapLibre: load it with the first detail that has a place.
@@ -98,8 +99,13 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
   );
 
   const top = recommendations[0];
-  const canTriage = detail?.status === 'new' || detail?.status === 'triaged';
-  const canDispatch = detail?.status === 'triaged';
+  // What may be done comes from the same state machine the server decides with.
+  const role = useAppStore((s) => s.ui.user?.role);
+  const allowed = detail && role ? allowedActions(detail, role) : [];
+  const canTriage = allowed.includes('triage');
+  const canDispatch = allowed.includes('dispatch');
+  const canReject = allowed.includes('reject');
+  const canMerge = allowed.includes('merge');
   const triage = useCallback(() => {
     if (canTriage && category) void act({ action: 'triage', category, severity });
   }, [act, canTriage, category, severity]);
@@ -190,7 +196,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
         </div>
       )}
 
-      {canTriage && (
+      {canReject && (
         <div className="detail__row">
           <label className="field field--inline field--grow">
             <span>{t('dispatch.reason')}</span>
@@ -239,7 +245,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
                 <span>
                   {other?.code ?? d.incidentId.slice(0, 8)} · {d.factors.distanceM} m · {d.factors.ageMin} min · {Math.round(d.factors.text * 100)}% · {Math.round(d.score * 100)}
                 </span>
-                {canTriage && (
+                {canMerge && (
                   <button type="button" className="btn" data-action="merge" onClick={() => void act({ action: 'merge', intoId: d.incidentId })}>
                     {t('dispatch.merge')}
                   </button>
