@@ -14,6 +14,7 @@ import { loadCityReference, sensorFromFixture, unitFromFixture, type CityReferen
 import { IngestService } from './ingest/ingestService.ts';
 import { IncidentService } from './services/incidents.ts';
 import { MetricsService } from './services/metrics.ts';
+import { SensorWatch } from './services/sensorWatch.ts';
 import { DEFAULT_HUB_OPTIONS, LiveHub, type LiveSocket } from './realtime/liveHub.ts';
 import { createLiveServer } from './realtime/liveServer.ts';
 import { PresenceTracker } from './realtime/presence.ts';
@@ -39,6 +40,7 @@ export interface CityServer {
   incidents: IncidentService;
   hub: LiveHub;
   metrics: MetricsService;
+  sensorWatch: SensorWatch;
   mqtt: MqttSource | null;
   close(): Promise<void>;
 }
@@ -129,6 +131,8 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   });
 
   metrics.start();
+  const sensorWatch = new SensorWatch(store, hub);
+  sensorWatch.start();
   const mqtt = config.mqttUrl ? new MqttSource(config.mqttUrl, ingest, logger) : null;
   await mqtt?.start();
   await new Promise<void>((resolve, reject) => {
@@ -143,6 +147,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   const close = () => {
     closing ??= (async () => {
       metrics.stop();
+      sensorWatch.stop();
       await mqtt?.stop();
       hub.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -152,7 +157,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
     return closing;
   };
 
-  return { config, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, metrics, mqtt, close };
+  return { config, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, metrics, sensorWatch, mqtt, close };
 }
 
 export { DEMO_ACCOUNTS, DEMO_INGEST_KEY };

@@ -11,7 +11,7 @@ import {
   type IngestItemResult,
 } from '../../shared/protocol/schemas.ts';
 import { openIncident } from '../../shared/domain/incidentFactory.ts';
-import { nextLevel } from '../../shared/domain/alarmRule.ts';
+import { INITIAL_RULE_STATE, evaluate } from '../../shared/domain/alarmRule.ts';
 import { localDateCode } from '../../shared/domain/time.ts';
 import type { Alarm, LonLat, Sensor, SensorState, Severity } from '../../shared/domain/types.ts';
 import type { IngestCommit, IngestWrite, ReadingDecider, Store } from '../store/Store.ts';
@@ -127,14 +127,19 @@ export class IngestService {
     }
   }
 
+  /** Which category a sensor metric's alarms belong to (未诉先办 opens an incident of it). */
+  private categoryForMetric(metric: string): string | undefined {
+    for (const c of this.city.categories.values()) if (c.sensorMetrics.includes(metric)) return c.code;
+    return undefined;
+  }
+
   /** Runs inside the store's transaction: the sensor's new level, and an alarm when it crosses. */
   private readonly decideReading: ReadingDecider = (sensorId, value, at, previous, activeAlarm) => {
     const sensor = this.sensors.get(sensorId)!;
-    const level = nextLevel(sensor.rule, previous?.level ?? 'normal', value);
-    const state: SensorState = { id: sensorId, value, at, online: true, level };
-    let alarm: Alarm | undefined;
-    if (level === 'alarm' && !activeAlarm) {
-      alarm = {
+    const rule = evaluate(sensor.rule, previous ? { level: previous.level, pending: previous.pending ?? null } : INITIAL_RULE_STATE, value, at);
+    const state: SensorState = { id: sensorId, value, at, online: true, level: rule.level, pending: rule.pending };
+    if (rule.level === 'alarm' && !activeAlarm) {
+      const alarm: Alarm = {
         id: randomUUID(),
         sensorId,
         metric: sensor.metric,
@@ -146,10 +151,25 @@ export class IngestService {
         clearedAt: null,
         incidentId: null,
       };
-    } else if (level !== 'alarm' && activeAlarm) {
-      alarm = { ...activeAlarm, status: 'cleared', clearedAt: at, value };
+      const category = this.categoryForMetric(sensor.metric);
+      if (!category) return { state, alarm };
+      const text = `传感器 ${sensor.id} ${sensor.metric} = ${value} ${sensor.unit}（告警阈值 ${sensor.rule.alarm}）/ Sensor ${sensor.id} ${sensor.metric} = ${value} ${sensor.unit} (alarm ${sensor.rule.alarm})`;
+      const opened = openIncident({
+        id: randomUUID(),
+        codePrefix: `GD-${localDateCode(at, this.timeZone)}`,
+        source: 'sensor',
+        text,
+        category,
+        severity: this.severityOf(category),
+        location: sensor.location,
+        address: null,
+        placement: { gridId: sensor.gridId, districtId: sensor.districtId, streetId: this.city.gridIndex.locate(sensor.location)?.streetId ?? '' },
+        now: at,
+      });
+      return { state, alarm, openIncident: opened };
     }
-    return alarm ? { state, alarm } : { state };
+    if (rule.level !== 'alarm' && activeAlarm) return { state, alarm: { ...activeAlarm, status: 'cleared', clearedAt: at, value } };
+    return { state };
   };
 
   private prepare(raw: unknown, now: Date): Prepared {

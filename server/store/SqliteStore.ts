@@ -95,8 +95,10 @@ export class SqliteStore implements Store {
       keyIncident: db.prepare('SELECT incident_id FROM ingest_keys WHERE source = ? AND source_event_id = ?'),
       insertReading: db.prepare('INSERT INTO readings (sensor_id, metric, value, at) VALUES (?, ?, ?, ?)'),
       upsertLatest: db.prepare(
-        `INSERT INTO sensor_latest (sensor_id, value, at, level, online) VALUES (@id, @value, @at, @level, @online)
-         ON CONFLICT(sensor_id) DO UPDATE SET value = excluded.value, at = excluded.at, level = excluded.level, online = excluded.online`,
+        `INSERT INTO sensor_latest (sensor_id, value, at, level, online, pending_level, pending_since)
+         VALUES (@id, @value, @at, @level, @online, @pendingLevel, @pendingSince)
+         ON CONFLICT(sensor_id) DO UPDATE SET value = excluded.value, at = excluded.at, level = excluded.level, online = excluded.online,
+           pending_level = excluded.pending_level, pending_since = excluded.pending_since`,
       ),
       upsertAlarm: db.prepare(
         `INSERT INTO alarms (id, sensor_id, status, data) VALUES (@id, @sensorId, @status, @data)
@@ -140,13 +142,14 @@ export class SqliteStore implements Store {
   }
 
   private loadCaches(): void {
-    for (const row of this.db.prepare('SELECT sensor_id, value, at, level, online FROM sensor_latest').all() as Row[]) {
+    for (const row of this.db.prepare('SELECT * FROM sensor_latest').all() as Row[]) {
       this.latest.set(row.sensor_id as string, {
         id: row.sensor_id as string,
         value: row.value as number | null,
         at: row.at as string | null,
         level: row.level as SensorState['level'],
         online: row.online === 1,
+        pending: row.pending_level ? { level: row.pending_level as SensorState['level'], since: row.pending_since as string } : null,
       });
     }
     for (const row of this.db.prepare("SELECT data FROM alarms WHERE status != 'cleared'").all() as Row[]) {
@@ -333,6 +336,18 @@ export class SqliteStore implements Store {
     return { ...body, seq: row.seq as number } as Change;
   }
 
+  private writeLatest(state: SensorState): void {
+    this.stmt.upsertLatest.run({
+      id: state.id,
+      value: state.value,
+      at: state.at,
+      level: state.level,
+      online: state.online ? 1 : 0,
+      pendingLevel: state.pending?.level ?? null,
+      pendingSince: state.pending?.since ?? null,
+    });
+  }
+
   private writeAudit(entry: AuditInput): void {
     this.stmt.insertAudit.run({
       at: entry.at,
@@ -382,8 +397,20 @@ export class SqliteStore implements Store {
           this.stmt.insertReading.run(write.sensorId, write.metric, write.value, write.at);
           const previous = touched.get(write.sensorId) ?? this.latest.get(write.sensorId);
           const active = alarmsAfter.has(write.sensorId) ? alarmsAfter.get(write.sensorId) : this.activeAlarms.get(write.sensorId);
-          const { state, alarm } = decideReading(write.sensorId, write.value, write.at, previous, active);
+          const decided = decideReading(write.sensorId, write.value, write.at, previous, active);
+          const { state } = decided;
+          let alarm = decided.alarm;
           touched.set(write.sensorId, state);
+          if (alarm && decided.openIncident) {
+            // 未诉先办: the alarm opens its own case before anyone calls.
+            const opened = this.insertNewIncident(decided.openIncident, 'sensor', receivedAt);
+            changes.push(opened.change);
+            alarm = { ...alarm, incidentId: opened.incident.id };
+          }
+          if (alarm?.status === 'cleared' && alarm.incidentId) {
+            const change = this.noteAlarmCleared(alarm.incidentId, receivedAt);
+            if (change) changes.push(change);
+          }
           if (alarm) {
             this.stmt.upsertAlarm.run({ id: alarm.id, sensorId: alarm.sensorId, status: alarm.status, data: JSON.stringify(alarm) });
             alarmsAfter.set(write.sensorId, alarm.status === 'cleared' ? undefined : alarm);
@@ -415,9 +442,7 @@ export class SqliteStore implements Store {
           outcomes.push({ status: 'accepted', incidentId: parent.id, linked: true });
           continue;
         }
-        const n = (this.stmt.bumpCounter.get(write.incident.code) as Row).value as number;
-        const incident: Incident = { ...write.incident, code: `${write.incident.code}-${String(n).padStart(4, '0')}` };
-        this.stmt.insertIncident.run(this.incidentParams(incident));
+        const { incident, change } = this.insertNewIncident(write.incident, write.source, receivedAt);
         const eventId = this.stmt.insertEvent.run(
           write.source,
           write.sourceEventId,
@@ -427,22 +452,10 @@ export class SqliteStore implements Store {
           JSON.stringify(write.payload),
         ).lastInsertRowid;
         if (write.caller) this.stmt.insertCaller.run(eventId, incident.id, write.caller.name, write.caller.phone);
-        const entry: TimelineEntry = { at: incident.createdAt, action: 'create', actorId: null, from: null, to: incident.status, note: write.source };
-        this.stmt.insertTimeline.run(incident.id, JSON.stringify(entry));
-        this.writeAudit({
-          at: receivedAt,
-          actorId: `source:${write.source}`,
-          action: 'create',
-          entity: 'incident',
-          entityId: incident.id,
-          after: { status: incident.status, category: incident.category, severity: incident.severity },
-        });
-        changes.push(this.append({ type: 'incident', incident }, receivedAt));
+        changes.push(change);
         outcomes.push({ status: 'accepted', incidentId: incident.id });
       }
-      for (const state of touched.values()) {
-        this.stmt.upsertLatest.run({ id: state.id, value: state.value, at: state.at, level: state.level, online: state.online ? 1 : 0 });
-      }
+      for (const state of touched.values()) this.writeLatest(state);
       return { outcomes, changes, touched, alarmsAfter };
     });
     const { outcomes, changes, touched, alarmsAfter } = run.immediate();
@@ -452,6 +465,57 @@ export class SqliteStore implements Store {
       else this.activeAlarms.delete(sensorId);
     }
     return { outcomes, changes, sensorStates: [...touched.values()] };
+  }
+
+  /** Open a new incident: its day's code, a timeline start, an audit entry and a change. */
+  private insertNewIncident(draft: Incident, source: string, at: string): { incident: Incident; change: Change } {
+    const n = (this.stmt.bumpCounter.get(draft.code) as Row).value as number;
+    const incident: Incident = { ...draft, code: `${draft.code}-${String(n).padStart(4, '0')}` };
+    this.stmt.insertIncident.run(this.incidentParams(incident));
+    const entry: TimelineEntry = { at: incident.createdAt, action: 'create', actorId: null, from: null, to: incident.status, note: source };
+    this.stmt.insertTimeline.run(incident.id, JSON.stringify(entry));
+    this.writeAudit({
+      at,
+      actorId: `source:${source}`,
+      action: 'create',
+      entity: 'incident',
+      entityId: incident.id,
+      after: { status: incident.status, category: incident.category, severity: incident.severity },
+    });
+    return { incident, change: this.append({ type: 'incident', incident }, at) };
+  }
+
+  /** The alarm behind an open incident cleared: say so on the case, for someone to verify; never close it. */
+  private noteAlarmCleared(incidentId: string, at: string): Change | null {
+    const row = this.stmt.getIncident.get(incidentId) as Row | undefined;
+    if (!row) return null;
+    const before = JSON.parse(row.data as string) as Incident;
+    if (!isOpen(before.status)) return null;
+    const after: Incident = { ...before, version: before.version + 1, updatedAt: at };
+    this.stmt.updateIncident.run({ ...this.incidentParams(after), previousVersion: before.version });
+    const entry: TimelineEntry = { at, action: 'alarm_cleared', actorId: null, from: before.status, to: before.status, note: 'verify on site' };
+    this.stmt.insertTimeline.run(incidentId, JSON.stringify(entry));
+    this.writeAudit({ at, actorId: 'source:sensor', action: 'alarm_cleared', entity: 'incident', entityId: incidentId });
+    return this.append({ type: 'incident', incident: after }, at);
+  }
+
+  async markOffline(sensorIds: readonly string[]): Promise<SensorState[]> {
+    return this.db.transaction(() => {
+      const changed: SensorState[] = [];
+      for (const id of sensorIds) {
+        const state = this.latest.get(id);
+        if (!state?.online) continue;
+        const offline = { ...state, online: false };
+        this.writeLatest(offline);
+        changed.push(offline);
+      }
+      for (const s of changed) this.latest.set(s.id, s);
+      return changed;
+    })();
+  }
+
+  async silentSince(before: string): Promise<SensorState[]> {
+    return [...this.latest.values()].filter((s) => s.online && s.at !== null && s.at < before);
   }
 
   async updateIncident(id: string, updater: IncidentUpdater, at: string, relatedIds: string[] = []): Promise<UpdateResult | undefined> {

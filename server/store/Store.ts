@@ -96,14 +96,17 @@ export interface IngestItemOutcome {
   linked?: boolean;
 }
 
-/** Decides a sensor's new latest state (and any alarm change) from its previous one; pure. */
+/**
+ * Decides a sensor's new latest state (and any alarm change) from its previous one, inside the
+ * ingest transaction. `openIncident`: the incident a raised alarm opens on its own (未诉先办).
+ */
 export type ReadingDecider = (
   sensorId: string,
   value: number,
   at: string,
   previous: SensorState | undefined,
   activeAlarm: Alarm | undefined,
-) => { state: SensorState; alarm?: Alarm };
+) => { state: SensorState; alarm?: Alarm; openIncident?: Incident };
 
 export interface IngestCommit {
   outcomes: IngestItemOutcome[];
@@ -225,6 +228,10 @@ export interface Store {
   /** Changes with seq in (afterSeq, toSeq], in order; `at` of the change at afterSeq if it exists. */
   changesAfter(afterSeq: number, toSeq: number): Promise<Change[]>;
   changeTime(seq: number): Promise<string | undefined>;
+  /** Mark sensors offline (they missed their expected readings); returns the states that changed. */
+  markOffline(sensorIds: readonly string[]): Promise<SensorState[]>;
+  /** Latest states of sensors whose last reading is older than `before`, still marked online. */
+  silentSince(before: string): Promise<SensorState[]>;
   /** Sensor states updated at or after `since`. */
   sensorStatesSince(since: string): Promise<SensorState[]>;
   snapshot(recentSince: string, maxIncidents: number): Promise<Omit<Snapshot, 'protocolVersion' | 'metrics'>>;

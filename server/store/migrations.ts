@@ -172,4 +172,12 @@ CREATE TABLE photos (
 );
 `,
   },
+  {
+    id: 6,
+    name: 'alarm dwell survives a restart',
+    sql: `
+ALTER TABLE sensor_latest ADD COLUMN pending_level TEXT;
+ALTER TABLE sensor_latest ADD COLUMN pending_since TEXT;
+`,
+  },
 ];

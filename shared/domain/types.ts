@@ -131,6 +131,8 @@ export interface SensorState {
   at: string | null;
   online: boolean;
   level: 'normal' | 'warn' | 'alarm';
+  /** A different level the readings propose but that has not yet lasted the rule's dwell time. */
+  pending?: { level: 'normal' | 'warn' | 'alarm'; since: string } | null;
 }
 
 export type AlarmStatus = 'raised' | 'acknowledged' | 'cleared';

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveClient, getJson, ingest, login, startTestServer } from '../testing/harness.ts';
+
+describe('sensor alarms through the ingest path', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const reading = (sensorId: string, metric: string, value: number, minutesAgo: number, tag = '') => ({
+    source: 'sensor',
+    sourceEventId: `${sensorId}-${minutesAgo}${tag}`,
+    occurredAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    payload: { sensorId, metric, value },
+  });
+
+  it('raises one alarm after the dwell time, opens an incident on its own, and marks it for verification when it clears', async () => {
+    const sensor = server.city.sensors.find((s) => s.kind === 'water_level' && s.rule.dwellSec >= 60)!;
+    const high = sensor.rule.alarm + 5;
+    const live = new LiveClient(server.url, await login(server.url, 'operator'));
+    await live.until(() => live.snapshots.length === 1, 'snapshot');
+
+    // One spike: nothing. Then three minutes above the threshold, sent concurrently: one alarm.
+    await ingest(server.url, [reading(sensor.id, sensor.metric, high, 10), reading(sensor.id, sensor.metric, 1, 9)]);
+    await Promise.all([
+      ingest(server.url, [reading(sensor.id, sensor.metric, high, 8)]),
+      ingest(server.url, [reading(sensor.id, sensor.metric, high, 7)]),
+      ingest(server.url, [reading(sensor.id, sensor.metric, high, 6)]),
+      ingest(server.url, [reading(sensor.id, sensor.metric, high, 5)]),
+    ]);
+    await live.until(() => live.facts().some((c) => c.type === 'alarm' && c.alarm.sensorId === sensor.id), 'the alarm');
+    const raised = live.facts().filter((c) => c.type === 'alarm' && c.alarm.status === 'raised');
+    expect(raised).toHaveLength(1);
+    const alarm = raised[0]!.type === 'alarm' ? raised[0]!.alarm : null;
+    expect(alarm?.incidentId).toBeTruthy();
+
+    const dispatcher = await login(server.url, 'dispatcher');
+    const incident = (await getJson(server.url, `/api/incidents/${alarm!.incidentId}`, { cookie: dispatcher })).body;
+    expect(incident).toMatchObject({ source: 'sensor', status: 'new', gridId: sensor.gridId });
+    expect(server.city.categories.get(incident.category)!.sensorMetrics).toContain(sensor.metric);
+
+    // Back below `clear` for the dwell time: the alarm clears, the incident stays open, marked to verify.
+    const low = sensor.rule.clear - 5;
+    await ingest(server.url, [reading(sensor.id, sensor.metric, low, 4), reading(sensor.id, sensor.metric, low, 3), reading(sensor.id, sensor.metric, low, 2), reading(sensor.id, sensor.metric, low, 1)]);
+    await live.until(() => live.facts().some((c) => c.type === 'alarm' && c.alarm.status === 'cleared'), 'cleared');
+    const after = (await getJson(server.url, `/api/incidents/${alarm!.incidentId}`, { cookie: dispatcher })).body;
+    expect(after.status).toBe('new');
+    expect(after.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'alarm_cleared']);
+    live.close();
+  });
+
+  it('marks a sensor that stopped reporting offline, and online again with its next reading', async () => {
+    const sensor = server.city.sensors.find((s) => s.kind === 'noise')!;
+    await ingest(server.url, [reading(sensor.id, sensor.metric, 50, 10, 'n')]);
+    const offline = await server.sensorWatch.sweep(new Date());
+    expect(offline).toContain(sensor.id);
+    const operator = await login(server.url, 'operator');
+    const list = (await getJson(server.url, '/api/sensors', { cookie: operator })).body.items;
+    expect(list.find((s: { id: string }) => s.id === sensor.id).online).toBe(false);
+    await ingest(server.url, [reading(sensor.id, sensor.metric, 51, 0, 'n')]);
+    const again = (await getJson(server.url, '/api/sensors', { cookie: operator })).body.items;
+    expect(again.find((s: { id: string }) => s.id === sensor.id).online).toBe(true);
+    expect(await server.sensorWatch.sweep(new Date())).not.toContain(sensor.id);
+  });
+});
