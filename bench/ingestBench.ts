@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { loadCityReference } from '../server/services/cityReference.ts';
 import { MIGRATIONS } from '../server/store/migrations.ts';
-import { startServerProcess } from './serverProcess.ts';
+import { startServerProcess } from '../server/testing/serverProcess.ts';
 
 export interface IngestBenchOptions {
   durationSec: number;

@@ -1,10 +1,11 @@
-// Start the real server as a child process (so its CPU is measured apart from the load) and
-// read its CPU time from /proc.
+// The real server as a child process: benchmarks measure its CPU apart from the load (from
+// /proc), durability tests kill it with SIGKILL and start it again on the same data.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface ServerProcess {
   url: string;
@@ -13,14 +14,18 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Seconds of CPU (user + system) the server has used so far. */
   cpuSeconds(): number;
+  /** Stop it and remove its data. */
   stop(): Promise<void>;
+  /** Send a signal and wait for the process to end; the data stays. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 const CLOCK_TICKS = 100;
+const ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+/** Start `server/index.ts` in a child process; `dataDir` reuses a data directory (a restart). */
+export async function startServerProcess(env: Record<string, string> = {}, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-proc-'))): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: 'on', SIMULATOR: 'off', LOG_LEVEL: 'warn', STATIC_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -31,9 +36,15 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       const match = /running at (http:\/\/\S+)/.exec(out);
       if (match) resolve(match[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+    child.once('exit', (code, signal) => reject(new Error(`server exited with ${code ?? signal}: ${out}`)));
   });
   const pid = child.pid!;
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+  };
   return {
     url,
     pid,
@@ -45,10 +56,9 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     },
     async stop() {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
+      await kill('SIGTERM');
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
+    kill,
   };
 }
