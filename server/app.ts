@@ -98,7 +98,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   });
   app.use('/api', loadUser(auth));
   // Ingest parses its own, larger body before the general JSON parser sees it.
-  app.use('/api/ingest', ingestRoutes(auth, ingest));
+  app.use('/api/ingest', ingestRoutes(auth, ingest, config.ingestRatePerMin));
   // Photos carry their own raw body parser and limit.
   app.use('/api', photoRoutes(store, config.dataDir));
   app.use('/api', express.json({ limit: '100kb' }));

@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   STATIC_DIR: z.string().optional(),
   CITY_DIR: z.string().optional(),
   AUTO_LINK_SCORE: z.coerce.number().min(0).max(2).default(0.7),
+  INGEST_RATE_PER_MIN: z.coerce.number().int().min(1).default(6000),
 });
 
 export interface Config {
@@ -51,6 +52,8 @@ export interface Config {
   cityDir: string;
   /** Duplicate score at which a hotline call is linked to an open incident (above 1: never). */
   autoLinkScore: number;
+  /** Ingest requests a minute per API key (or user). */
+  ingestRatePerMin: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -77,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staticDir: e.STATIC_DIR,
     cityDir: path.resolve(e.CITY_DIR ?? FIXTURES_DIR),
     autoLinkScore: e.AUTO_LINK_SCORE,
+    ingestRatePerMin: e.INGEST_RATE_PER_MIN,
   };
 }
 
