@@ -66,3 +66,34 @@ describe('sensor alarms through the ingest path', () => {
     expect(await server.sensorWatch.sweep(new Date())).not.toContain(sensor.id);
   });
 });
+
+describe('GET /api/sensors/{id}/readings', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('returns minute buckets for short ranges and hourly ones for long ranges, and refuses nonsense', async () => {
+    const sensor = server.city.sensors.find((s) => s.kind === 'pm25')!;
+    const base = Date.now() - 3 * 3_600_000;
+    const at = (min: number, sec = 0) => new Date(base + min * 60_000 + sec * 1000).toISOString();
+    const events = [
+      [0, 0, 10], [0, 30, 20], [1, 0, 30], [70, 0, 40],
+    ].map(([min, sec, value]) => ({ source: 'sensor', sourceEventId: `pm-${min}-${sec}`, occurredAt: at(min!, sec), payload: { sensorId: sensor.id, metric: sensor.metric, value } }));
+    await ingest(server.url, events);
+    const operator = await login(server.url, 'operator');
+    const minute = (await getJson(server.url, `/api/sensors/${sensor.id}/readings?from=${encodeURIComponent(at(-1))}&to=${encodeURIComponent(at(120))}`, { cookie: operator })).body;
+    expect(minute.bucket).toBe('minute');
+    expect(minute.points.map((p: { n: number; avg: number; min: number; max: number }) => [p.n, p.avg, p.min, p.max])).toEqual([[2, 15, 10, 20], [1, 30, 30, 30], [1, 40, 40, 40]]);
+    const long = (await getJson(server.url, `/api/sensors/${sensor.id}/readings?from=${encodeURIComponent(new Date(base - 2 * 86_400_000).toISOString())}&to=${encodeURIComponent(at(120))}`, { cookie: operator })).body;
+    expect(long.bucket).toBe('hour');
+    expect(long.points.reduce((n: number, p: { n: number }) => n + p.n, 0)).toBe(4);
+    const bad = await getJson(server.url, `/api/sensors/${sensor.id}/readings?from=yesterday`, { cookie: operator });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('from');
+    expect((await getJson(server.url, '/api/sensors/NOPE/readings', { cookie: operator })).status).toBe(404);
+  });
+});

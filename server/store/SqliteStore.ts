@@ -24,6 +24,7 @@ import type {
   SessionRecord,
   Store,
   PhotoRecord,
+  ReadingBucket,
   UnitPosition,
   UpdateResult,
   UserRecord,
@@ -94,6 +95,10 @@ export class SqliteStore implements Store {
       claimKey: db.prepare('INSERT OR IGNORE INTO ingest_keys (source, source_event_id, incident_id) VALUES (?, ?, ?)'),
       keyIncident: db.prepare('SELECT incident_id FROM ingest_keys WHERE source = ? AND source_event_id = ?'),
       insertReading: db.prepare('INSERT INTO readings (sensor_id, metric, value, at) VALUES (?, ?, ?, ?)'),
+      rollReading: db.prepare(
+        `INSERT INTO readings_1m (sensor_id, minute, n, sum, min, max) VALUES (?, substr(?, 1, 16), 1, ?, ?, ?)
+         ON CONFLICT(sensor_id, minute) DO UPDATE SET n = n + 1, sum = sum + excluded.sum, min = MIN(min, excluded.min), max = MAX(max, excluded.max)`,
+      ),
       upsertLatest: db.prepare(
         `INSERT INTO sensor_latest (sensor_id, value, at, level, online, pending_level, pending_since)
          VALUES (@id, @value, @at, @level, @online, @pendingLevel, @pendingSince)
@@ -395,6 +400,7 @@ export class SqliteStore implements Store {
             continue;
           }
           this.stmt.insertReading.run(write.sensorId, write.metric, write.value, write.at);
+          this.stmt.rollReading.run(write.sensorId, write.at, write.value, write.value, write.value);
           const previous = touched.get(write.sensorId) ?? this.latest.get(write.sensorId);
           const active = alarmsAfter.has(write.sensorId) ? alarmsAfter.get(write.sensorId) : this.activeAlarms.get(write.sensorId);
           const decided = decideReading(write.sensorId, write.value, write.at, previous, active);
@@ -512,6 +518,24 @@ export class SqliteStore implements Store {
       for (const s of changed) this.latest.set(s.id, s);
       return changed;
     })();
+  }
+
+  async readingSeries(sensorId: string, from: string, to: string, bucket: 'minute' | 'hour'): Promise<ReadingBucket[]> {
+    const key = bucket === 'minute' ? 'minute' : 'substr(minute, 1, 13)';
+    const suffix = bucket === 'minute' ? ':00.000Z' : ':00:00.000Z';
+    const rows = this.db
+      .prepare(
+        `SELECT ${key} AS bucket, SUM(n) AS n, SUM(sum) AS total, MIN(min) AS lo, MAX(max) AS hi FROM readings_1m
+         WHERE sensor_id = ? AND minute >= substr(?, 1, 16) AND minute < substr(?, 1, 16) GROUP BY bucket ORDER BY bucket`,
+      )
+      .all(sensorId, from, to) as Row[];
+    return rows.map((r) => ({
+      at: `${r.bucket as string}${suffix}`,
+      n: r.n as number,
+      avg: Math.round(((r.total as number) / (r.n as number)) * 1000) / 1000,
+      min: r.lo as number,
+      max: r.hi as number,
+    }));
   }
 
   async silentSince(before: string): Promise<SensorState[]> {

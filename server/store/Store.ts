@@ -52,6 +52,15 @@ export interface PhotoRecord {
   createdAt: string;
 }
 
+export interface ReadingBucket {
+  /** Start of the bucket, ISO. */
+  at: string;
+  n: number;
+  avg: number;
+  min: number;
+  max: number;
+}
+
 export interface UnitPosition {
   unitId: string;
   position: [number, number];
@@ -232,6 +241,8 @@ export interface Store {
   markOffline(sensorIds: readonly string[]): Promise<SensorState[]>;
   /** Latest states of sensors whose last reading is older than `before`, still marked online. */
   silentSince(before: string): Promise<SensorState[]>;
+  /** A sensor's readings in [from, to), bucketed by minute or by hour. */
+  readingSeries(sensorId: string, from: string, to: string, bucket: 'minute' | 'hour'): Promise<ReadingBucket[]>;
   /** Sensor states updated at or after `since`. */
   sensorStatesSince(since: string): Promise<SensorState[]>;
   snapshot(recentSince: string, maxIncidents: number): Promise<Omit<Snapshot, 'protocolVersion' | 'metrics'>>;

@@ -180,4 +180,21 @@ ALTER TABLE sensor_latest ADD COLUMN pending_level TEXT;
 ALTER TABLE sensor_latest ADD COLUMN pending_since TEXT;
 `,
   },
+  {
+    id: 7,
+    name: 'per-minute reading rollups',
+    // Raw readings stay append-only without an index; charts and history read these buckets.
+    sql: `
+CREATE TABLE readings_1m (
+  sensor_id TEXT NOT NULL,
+  minute TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  sum REAL NOT NULL,
+  min REAL NOT NULL,
+  max REAL NOT NULL,
+  PRIMARY KEY (sensor_id, minute)
+) WITHOUT ROWID;
+INSERT INTO readings_1m SELECT sensor_id, substr(at, 1, 16), COUNT(*), SUM(value), MIN(value), MAX(value) FROM readings GROUP BY sensor_id, substr(at, 1, 16);
+`,
+  },
 ];

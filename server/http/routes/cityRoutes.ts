@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
-import { UnitPositionSchema } from '../../../shared/protocol/schemas.ts';
+import { IsoTimeSchema, UnitPositionSchema } from '../../../shared/protocol/schemas.ts';
+import { z } from 'zod';
 import type { Store } from '../../store/Store.ts';
 import type { CityReference } from '../../services/cityReference.ts';
 import type { MetricsService } from '../../services/metrics.ts';
@@ -10,6 +11,8 @@ import { HttpError, parseOr400 } from '../errors.ts';
 import { actorOf, requireRole } from '../session.ts';
 
 const ANY_ROLE = ['operator', 'dispatcher', 'officer', 'supervisor', 'admin', 'auditor'] as const;
+const MAX_READINGS_SPAN_MS = 31 * 24 * 3_600_000;
+const ReadingsQuerySchema = z.object({ from: IsoTimeSchema.optional(), to: IsoTimeSchema.optional() });
 
 export interface CityRouteDeps {
   store: Store;
@@ -67,6 +70,24 @@ export function cityRoutes({ store, city, metrics, hub, fixturesDir, tilesUrl, t
     const actor = actorOf(req);
     const sensors = await store.listSensors();
     res.json({ items: actor.role === 'officer' ? sensors.filter((s) => s.districtId === actor.districtId) : sensors });
+  });
+
+  router.get('/sensors/:id/readings', requireRole(...ANY_ROLE), async (req, res) => {
+    const actor = actorOf(req);
+    const id = String(req.params.id);
+    const sensor = (await store.listSensors()).find((s) => s.id === id);
+    if (!sensor || (actor.role === 'officer' && sensor.districtId !== actor.districtId)) throw new HttpError('not_found', `no sensor ${id}`);
+    const now = Date.now();
+    const q = parseOr400(ReadingsQuerySchema, req.query);
+    // Normalised to UTC: buckets are keyed by UTC minute.
+    const to = new Date(q.to ?? now).toISOString();
+    const from = q.from ? new Date(q.from).toISOString() : new Date(Date.parse(to) - 6 * 3_600_000).toISOString();
+    const span = Date.parse(to) - Date.parse(from);
+    if (span <= 0) throw new HttpError('validation_failed', 'from must be before to', [{ path: 'from', message: 'must be before to' }]);
+    if (span > MAX_READINGS_SPAN_MS) throw new HttpError('validation_failed', 'at most 31 days at a time', [{ path: 'to', message: 'range longer than 31 days' }]);
+    // Minute buckets for up to a day; hourly ones beyond, so a month is ~744 points, not 44,640.
+    const bucket = span <= 24 * 3_600_000 ? 'minute' : 'hour';
+    res.json({ sensorId: id, metric: sensor.metric, unit: sensor.unit, from, to, bucket, points: await store.readingSeries(id, from, to, bucket) });
   });
 
   router.get('/metrics/summary', requireRole('operator', 'dispatcher', 'supervisor', 'admin', 'auditor'), async (_req, res) => {
