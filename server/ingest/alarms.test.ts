@@ -78,7 +78,8 @@ describe('GET /api/sensors/{id}/readings', () => {
 
   it('returns minute buckets for short ranges and hourly ones for long ranges, and refuses nonsense', async () => {
     const sensor = server.city.sensors.find((s) => s.kind === 'pm25')!;
-    const base = Date.now() - 3 * 3_600_000;
+    // Whole minutes, so 0:00 and 0:30 share a bucket.
+    const base = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
     const at = (min: number, sec = 0) => new Date(base + min * 60_000 + sec * 1000).toISOString();
     const events = [
       [0, 0, 10], [0, 30, 20], [1, 0, 30], [70, 0, 40],
