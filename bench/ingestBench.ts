@@ -98,6 +98,10 @@ function rawRun(options: IngestBenchOptions, durationSec: number) {
   db.exec(MIGRATIONS.map((m) => m.sql).join('\n'));
   const key = db.prepare('INSERT INTO ingest_keys (source, source_event_id, incident_id) VALUES (?, ?, ?)');
   const reading = db.prepare('INSERT INTO readings (sensor_id, metric, value, at) VALUES (?, ?, ?, ?)');
+  const rollup = db.prepare(
+    `INSERT INTO readings_1m (sensor_id, minute, n, sum, min, max) VALUES (?, substr(?, 1, 16), 1, ?, ?, ?)
+     ON CONFLICT(sensor_id, minute) DO UPDATE SET n = n + 1, sum = sum + excluded.sum, min = MIN(min, excluded.min), max = MAX(max, excluded.max)`,
+  );
   const latest = db.prepare(
     'INSERT INTO sensor_latest (sensor_id, value, at, level, online) VALUES (?, ?, ?, ?, 1) ON CONFLICT(sensor_id) DO UPDATE SET value = excluded.value, at = excluded.at',
   );
@@ -118,6 +122,7 @@ function rawRun(options: IngestBenchOptions, durationSec: number) {
         const p = e.payload as { sensorId: string; metric: string; value: number };
         key.run('sensor', e.sourceEventId, null);
         reading.run(p.sensorId, p.metric, p.value, now);
+        rollup.run(p.sensorId, now, p.value, p.value, p.value);
         latest.run(p.sensorId, p.value, now, 'normal');
       } else {
         const id = randomUUID();

@@ -8,6 +8,8 @@ import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import type { Incident, LonLat } from '../../shared/domain/types.ts';
 
 const CELL_DEG = 0.005;
+/** Only the nearest few open cases are scored: a repeat is about the same spot, not the same block. */
+const MAX_CANDIDATES = 16;
 
 type Entry = Pick<Incident, 'id' | 'location' | 'category' | 'text' | 'createdAt' | 'status' | 'parentId'>;
 
@@ -65,7 +67,16 @@ export class RepeatCallIndex {
         }
       }
     }
-    const [best] = scoreDuplicates(subject, candidates, radiusM, this.windowMs);
+    const [lon, lat] = subject.location;
+    const nearest =
+      candidates.length <= MAX_CANDIDATES
+        ? candidates
+        : candidates
+            .map((c) => ({ c, d: Math.abs(c.location![0] - lon) + Math.abs(c.location![1] - lat) }))
+            .sort((a, b) => a.d - b.d)
+            .slice(0, MAX_CANDIDATES)
+            .map((x) => x.c);
+    const [best] = scoreDuplicates(subject, nearest, radiusM, this.windowMs);
     return best && best.score >= threshold ? { incidentId: best.incidentId, score: best.score } : null;
   }
 }
