@@ -26,6 +26,7 @@ import { incidentRoutes } from './http/routes/incidentRoutes.ts';
 import { cityRoutes } from './http/routes/cityRoutes.ts';
 import { photoRoutes } from './http/routes/photoRoutes.ts';
 import { MqttSource } from './ingest/mqttSource.ts';
+import { open311Routes } from './ingest/open311.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_INGEST_KEY } from './services/demoSeed.ts';
 
 export interface CityServer {
@@ -96,6 +97,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
     const storeReady = await store.isReady().catch(() => false);
     res.status(storeReady ? 200 : 503).json({ ok: storeReady, store: store.kind, adapter: 'memory' });
   });
+  app.use('/open311/v2', open311Routes(store, auth, ingest, city));
   app.use('/api', loadUser(auth));
   // Ingest parses its own, larger body before the general JSON parser sees it.
   app.use('/api/ingest', ingestRoutes(auth, ingest, config.ingestRatePerMin));
