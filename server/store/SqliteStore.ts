@@ -683,6 +683,16 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async callersOf(incidentId: string): Promise<{ name: string; phone: string; eventId: number }[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT name, phone, event_id FROM callers
+         WHERE incident_id = ? OR incident_id IN (SELECT id FROM incidents WHERE parent_id = ?) ORDER BY event_id`,
+      )
+      .all(incidentId, incidentId) as Row[];
+    return rows.map((r) => ({ name: r.name as string, phone: r.phone as string, eventId: r.event_id as number }));
+  }
+
   async tasksOf(incidentId: string): Promise<Task[]> {
     return (this.stmt.tasksOf.all(incidentId) as Row[]).map((r) => JSON.parse(r.data as string) as Task);
   }

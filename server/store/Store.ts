@@ -224,6 +224,8 @@ export interface Store {
   listIncidents(filter: IncidentFilter): Promise<{ items: Incident[]; nextCursor: string | null }>;
   timeline(incidentId: string): Promise<TimelineEntry[]>;
   linkedEvents(incidentId: string): Promise<LinkedEvent[]>;
+  /** The callers behind an incident's hotline events (personal data: mask before showing). */
+  callersOf(incidentId: string): Promise<{ name: string; phone: string; eventId: number }[]>;
   tasksOf(incidentId: string): Promise<Task[]>;
   getTask(id: string): Promise<Task | undefined>;
   tasksForUnit(unitId: string): Promise<Task[]>;

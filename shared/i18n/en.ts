@@ -126,4 +126,5 @@ export const en = {
   'dispatch.noSensors': 'No sensors within 500 m.',
   'dispatch.allDistricts': 'All districts',
   'dispatch.allSeverities': 'All severities',
+  'dispatch.callers': 'Callers: {list}',
 } as const;

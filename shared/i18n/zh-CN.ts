@@ -128,4 +128,5 @@ export const zhCN: Record<MessageKey, string> = {
   'dispatch.noSensors': '500 米内无感知设备。',
   'dispatch.allDistricts': '全部区域',
   'dispatch.allSeverities': '全部等级',
+  'dispatch.callers': '来电人：{list}',
 };

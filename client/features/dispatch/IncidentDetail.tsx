@@ -20,6 +20,8 @@ const MiniMap = lazy(() => import('../map/MiniMap.tsx').then((m) => ({ default: 
 
 interface Detail extends Incident {
   timeline: TimelineEntry[];
+  /** Masked by the server. */
+  callers: { eventId: number; name: string; phone: string }[];
   tasks: Task[];
   events: { id: number; source: string; occurredAt: string }[];
 }
@@ -158,6 +160,11 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
         {detail.address ? ` · ${detail.address}` : ''} · {t(`source.${detail.source}` as MessageKey)}
         {detail.repeatCount > 0 ? ` · ${t('dispatch.repeats', { n: detail.repeatCount })}` : ''}
       </p>
+      {detail.callers.length > 0 && (
+        <p className="detail__meta" data-testid="callers">
+          {t('dispatch.callers', { list: detail.callers.map((c) => `${c.name} ${c.phone}`).join('、') })}
+        </p>
+      )}
       <div className="detail__where">
         <p className="detail__text">{detail.text}</p>
         {detail.location && (

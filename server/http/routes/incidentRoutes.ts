@@ -6,6 +6,7 @@ import {
   TaskActionSchema,
 } from '../../../shared/protocol/schemas.ts';
 import type { Refusal } from '../../../shared/domain/incidentMachine.ts';
+import { maskName, maskPhone } from '../../../shared/domain/privacy.ts';
 import type { Store } from '../../store/Store.ts';
 import { canSee, type CommandOutcome, type IncidentService } from '../../services/incidents.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
@@ -68,8 +69,10 @@ export function incidentRoutes(store: Store, incidents: IncidentService): Router
     const id = String(req.params.id);
     const incident = await store.getIncident(id);
     if (!incident || !canSee(actorOf(req), incident)) throw new HttpError('not_found', `no incident ${id}`);
-    const [timeline, events, tasks] = await Promise.all([store.timeline(id), store.linkedEvents(id), store.tasksOf(id)]);
-    res.json({ ...incident, timeline, events, tasks });
+    const [timeline, events, tasks, callers] = await Promise.all([store.timeline(id), store.linkedEvents(id), store.tasksOf(id), store.callersOf(id)]);
+    // Callers appear masked, to desk roles only; revealing them in full is a separate, audited act.
+    const shown = actorOf(req).role === 'officer' ? [] : callers.map((c) => ({ eventId: c.eventId, name: maskName(c.name), phone: maskPhone(c.phone) }));
+    res.json({ ...incident, timeline, events, tasks, callers: shown });
   });
 
   router.get('/incidents/:id/recommendations', requireRole('dispatcher', 'supervisor', 'operator'), async (req, res) => {

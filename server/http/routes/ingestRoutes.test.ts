@@ -112,5 +112,6 @@ describe('POST /api/ingest/events', () => {
     expect(detail.body).toMatchObject({ id, source: 'hotline', status: 'new', title: '井盖缺失，很危险。' });
     expect(JSON.stringify(detail.body)).not.toContain('13912345678');
     expect(JSON.stringify(detail.body)).not.toContain('赵敏');
+    expect(detail.body.callers).toEqual([{ eventId: expect.any(Number), name: '赵*', phone: '139****5678' }]);
   });
 });
