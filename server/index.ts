@@ -25,7 +25,7 @@ async function main(): Promise<void> {
         server.store,
         server.hub,
         server.city,
-        { seed: config.simulator.seed, speed: config.simulator.speed, timeZone: config.timeZone },
+        { seed: config.simulator.seed, speed: config.simulator.speed, timeZone: config.timeZone, scenario: config.simulator.scenario },
         server.incidents,
       )
     : null;
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  City Operations Center is running at ${server.url}`,
-    `  store: ${server.store.kind} (${config.dataDir})   simulator: ${simulator ? `on ×${config.simulator.speed}` : 'off'}`,
+    `  store: ${server.store.kind} (${config.dataDir})   simulator: ${simulator ? `on ×${config.simulator.speed}${config.simulator.scenario === 'none' ? '' : ` (${config.simulator.scenario})`}` : 'off'}`,
   ];
   if (config.demo) {
     lines.push(`  demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}`);

@@ -66,3 +66,31 @@ describe('the simulated city day', () => {
     }
   });
 });
+
+describe('the rainstorm scenario', () => {
+  const storm = { kind: 'rainstorm' as const, startStep: 60, rampSteps: 600, callsPerSecond: 0.2 };
+  function stormDay(withStorm: boolean) {
+    const base = input(11);
+    // Half the gauges stand in a low-lying grid.
+    const sensors = base.sensors.map((s, i) => ({ ...s, gridId: i % 2 === 0 ? 'LOW-1' : 'HIGH-1' }));
+    return new CityDay({ ...base, sensors, callsPerDay: 0, ...(withStorm ? { scenario: storm, lowLyingGrids: new Set(['LOW-1']) } : {}) });
+  }
+
+  it('floods the low-lying gauges past their alarm once it has built up, and leaves the others alone', () => {
+    const day = stormDay(true);
+    const out = Array.from({ length: 60 + 600 + 120 }, () => day.next(10)).flat();
+    const late = out.slice(-240).filter((g) => g.kind === 'reading');
+    const low = late.filter((g) => g.kind === 'reading' && Number(g.sensorId.slice(1)) % 2 === 0);
+    const high = late.filter((g) => g.kind === 'reading' && Number(g.sensorId.slice(1)) % 2 === 1);
+    expect(low.every((g) => g.kind === 'reading' && g.value >= 30)).toBe(true);
+    expect(high.every((g) => g.kind === 'reading' && g.value < 20)).toBe(true);
+  });
+
+  it('brings a surge of flooding calls from the flooded spots; an ordinary day brings none', () => {
+    const calls = (day: CityDay) => Array.from({ length: 1800 }, () => day.next(10)).flat().filter((g) => g.kind === 'call');
+    const stormy = calls(stormDay(true));
+    expect(stormy.length).toBeGreaterThan(100);
+    for (const call of stormy) if (call.kind === 'call') expect(call.categoryHint).toBe('municipal.drainage.waterlogging');
+    expect(calls(stormDay(false))).toEqual([]);
+  });
+});

@@ -14,7 +14,26 @@ export interface CityDayInput {
   /** Hotline calls over a whole day at the average rate. */
   callsPerDay?: number;
   reportsPerDay?: number;
+  /** A scenario played over the ordinary day. */
+  scenario?: Scenario;
+  /** Grids near water, where a rainstorm floods first (required by the rainstorm). */
+  lowLyingGrids?: ReadonlySet<string>;
 }
+
+/**
+ * Rainstorm (暴雨): from `startStep`, water levels in low-lying grids climb past their alarm over
+ * `rampSteps`, some manhole covers there lift, and calls about flooded streets come in from the
+ * flooded spots `callsPerSecond` at a time.
+ */
+export interface Scenario {
+  kind: 'rainstorm';
+  startStep: number;
+  rampSteps: number;
+  callsPerSecond: number;
+}
+
+export const RAINSTORM: Scenario = { kind: 'rainstorm', startStep: 60, rampSteps: 900, callsPerSecond: 0.2 };
+const FLOOD_CATEGORY = 'municipal.drainage.waterlogging';
 
 export type Generated =
   | { kind: 'call'; id: string; categoryHint?: string; text: string; address: string; location: LonLat; caller: { name: string; phone: string } }
@@ -42,11 +61,19 @@ export class CityDay {
   private readonly reportsPerSecond: number;
   private readonly recentCalls: { category: string | undefined; address: Address }[] = [];
 
+  /** Sensors a rainstorm floods: water gauges and, one in three, manhole covers in low-lying grids. */
+  private readonly floodable: ReadonlySet<string>;
+  private readonly flooded: SensorFixture[];
+
   constructor(private readonly input: CityDayInput) {
     this.rng = seedrandom(String(input.seed));
     this.withSamples = input.categories.filter((c) => c.samples.zh.length > 0 && c.samples.en.length > 0);
     this.callsPerSecond = (input.callsPerDay ?? 4000) / 86_400;
     this.reportsPerSecond = (input.reportsPerDay ?? 800) / 86_400;
+    const low = input.lowLyingGrids ?? new Set<string>();
+    this.flooded = input.scenario?.kind === 'rainstorm' ? input.sensors.filter((s) => low.has(s.gridId) && s.kind === 'water_level') : [];
+    const lifted = input.scenario?.kind === 'rainstorm' ? input.sensors.filter((s, i) => low.has(s.gridId) && s.kind === 'manhole_tilt' && i % 3 === 0) : [];
+    this.floodable = new Set([...this.flooded, ...lifted].map((s) => s.id));
   }
 
   get stepIndex(): number {
@@ -76,6 +103,8 @@ export class CityDay {
 
     if (this.rng() < this.callsPerSecond * curve) out.push(this.call(step));
     if (this.rng() < this.reportsPerSecond * curve) out.push(this.report(step));
+    const storm = this.stormProgress(step);
+    if (storm > 0.3 && this.flooded.length > 0 && this.rng() < this.input.scenario!.callsPerSecond) out.push(this.floodCall(step));
 
     // Each sensor reports once a minute, staggered across the minute by its index.
     const sensors = this.input.sensors;
@@ -85,9 +114,53 @@ export class CityDay {
     this.anomalies = this.anomalies.filter((a) => a.untilStep > step);
     for (let i = step % 60; i < sensors.length; i += 60) {
       const sensor = sensors[i]!;
-      out.push({ kind: 'reading', id: `${sensor.id}:${step}`, sensorId: sensor.id, metric: sensor.metric, value: this.readingValue(i, sensor, hour) });
+      const flooding = storm > 0 && this.floodable.has(sensor.id);
+      const value = flooding ? this.stormValue(sensor, storm) : this.readingValue(i, sensor, hour);
+      out.push({ kind: 'reading', id: `${sensor.id}:${step}`, sensorId: sensor.id, metric: sensor.metric, value });
     }
     return out;
+  }
+
+  /** 0 before the storm, rising to 1 over the ramp. */
+  private stormProgress(step: number): number {
+    const scenario = this.input.scenario;
+    if (scenario?.kind !== 'rainstorm' || step < scenario.startStep) return 0;
+    return Math.min(1, (step - scenario.startStep + 1) / scenario.rampSteps);
+  }
+
+  /** Water and tilt climbing from the baseline to past the alarm level as the storm builds. */
+  private stormValue(sensor: SensorFixture, progress: number): number {
+    const { mean, noise } = sensor.baseline;
+    const peak = sensor.rule.alarm + Math.abs(sensor.rule.alarm - mean) * 0.3;
+    return round2(Math.max(0, mean + (peak - mean) * progress + noise * 0.3 * this.gaussian()));
+  }
+
+  private floodCall(step: number): Generated {
+    const sensor = this.pick(this.flooded);
+    const category = this.withSamples.find((c) => c.code === FLOOD_CATEGORY) ?? this.pick(this.withSamples);
+    const chinese = this.rng() < 0.7;
+    return {
+      kind: 'call',
+      id: `flood-${step}`,
+      categoryHint: category.code,
+      text: this.pick(chinese ? category.samples.zh : category.samples.en),
+      address: this.nearestAddress(sensor.location),
+      location: this.jitter(sensor.location, 15),
+      caller: { name: `${this.pick(SURNAMES)}${this.pick(GIVEN)}`, phone: `13${Math.floor(this.rng() * 10)}${String(Math.floor(this.rng() * 1e8)).padStart(8, '0')}` },
+    };
+  }
+
+  private nearestAddress([lon, lat]: LonLat): string {
+    let best = this.input.addresses[0]!;
+    let bestD = Infinity;
+    for (const a of this.input.addresses) {
+      const d = Math.abs(a.location[0] - lon) + Math.abs(a.location[1] - lat);
+      if (d < bestD) {
+        best = a;
+        bestD = d;
+      }
+    }
+    return best.name;
   }
 
   private readingValue(index: number, sensor: SensorFixture, hour: number): number {

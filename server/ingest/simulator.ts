@@ -10,7 +10,7 @@ import type { LiveHub } from '../realtime/liveHub.ts';
 import type { CityReference } from '../services/cityReference.ts';
 import type { IncidentService } from '../services/incidents.ts';
 import type { IngestService } from './ingestService.ts';
-import { CityDay, type Generated } from './cityDay.ts';
+import { CityDay, RAINSTORM, type Generated } from './cityDay.ts';
 
 export interface SimulatorOptions {
   seed: number;
@@ -19,6 +19,7 @@ export interface SimulatorOptions {
   timeZone?: string;
   /** Share of new cases the simulated staff handle end to end. */
   handledShare?: number;
+  scenario?: 'none' | 'rainstorm';
 }
 
 type Job =
@@ -56,6 +57,9 @@ export class Simulator {
       categories: [...city.categories.values()],
       sensors: city.sensors,
       addresses: city.addresses,
+      ...(options.scenario === 'rainstorm'
+        ? { scenario: RAINSTORM, lowLyingGrids: new Set(city.grids.features.filter((g) => g.properties.lowLying).map((g) => g.properties.id)) }
+        : {}),
     });
     for (const t of city.unitTypes) this.speedOf.set(t.type, t.speedKmh);
   }
