@@ -68,7 +68,7 @@ describe('the simulated city day', () => {
 });
 
 describe('the rainstorm scenario', () => {
-  const storm = { kind: 'rainstorm' as const, startStep: 60, rampSteps: 600, callsPerSecond: 0.2 };
+  const storm = { kind: 'rainstorm' as const, startStep: 60, rampSteps: 600, callsPerSecond: 0.2, callsFromStep: 600 };
   function stormDay(withStorm: boolean) {
     const base = input(11);
     // Half the gauges stand in a low-lying grid.

@@ -30,9 +30,11 @@ export interface Scenario {
   startStep: number;
   rampSteps: number;
   callsPerSecond: number;
+  /** Calls start once the flooding is established (the alarms are up): from this step. */
+  callsFromStep: number;
 }
 
-export const RAINSTORM: Scenario = { kind: 'rainstorm', startStep: 60, rampSteps: 900, callsPerSecond: 0.2 };
+export const RAINSTORM: Scenario = { kind: 'rainstorm', startStep: 60, rampSteps: 900, callsPerSecond: 0.2, callsFromStep: 960 };
 const FLOOD_CATEGORY = 'municipal.drainage.waterlogging';
 
 export type Generated =
@@ -104,7 +106,9 @@ export class CityDay {
     if (this.rng() < this.callsPerSecond * curve) out.push(this.call(step));
     if (this.rng() < this.reportsPerSecond * curve) out.push(this.report(step));
     const storm = this.stormProgress(step);
-    if (storm > 0.3 && this.flooded.length > 0 && this.rng() < this.input.scenario!.callsPerSecond) out.push(this.floodCall(step));
+    if (storm > 0 && step >= this.input.scenario!.callsFromStep && this.flooded.length > 0 && this.rng() < this.input.scenario!.callsPerSecond) {
+      out.push(this.floodCall(step));
+    }
 
     // Each sensor reports once a minute, staggered across the minute by its index.
     const sensors = this.input.sensors;

@@ -57,9 +57,7 @@ export class Simulator {
       categories: [...city.categories.values()],
       sensors: city.sensors,
       addresses: city.addresses,
-      ...(options.scenario === 'rainstorm'
-        ? { scenario: RAINSTORM, lowLyingGrids: new Set(city.grids.features.filter((g) => g.properties.lowLying).map((g) => g.properties.id)) }
-        : {}),
+      ...(options.scenario === 'rainstorm' ? { scenario: rainstormFor(city, options.speed), lowLyingGrids: lowLying(city) } : {}),
     });
     for (const t of city.unitTypes) this.speedOf.set(t.type, t.speedKmh);
   }
@@ -213,6 +211,21 @@ export class Simulator {
       }
     }
   }
+}
+
+function lowLying(city: CityReference): Set<string> {
+  return new Set(city.grids.features.filter((g) => g.properties.lowLying).map((g) => g.properties.id));
+}
+
+/**
+ * Readings carry real timestamps while simulated time runs `speed` times faster, so an alarm's
+ * dwell (real seconds) spans `dwell × speed` steps: flooding calls wait until the alarms are up,
+ * so that they join the cases the alarms opened.
+ */
+function rainstormFor(city: CityReference, speed: number) {
+  const dwell = Math.max(0, ...city.sensors.filter((s) => s.kind === 'water_level').map((s) => s.rule.dwellSec));
+  const up = RAINSTORM.startStep + RAINSTORM.rampSteps + Math.ceil((dwell + 60) * speed);
+  return { ...RAINSTORM, callsFromStep: up };
 }
 
 function officerOf(unit: Unit): Actor {
