@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveClient, getJson, ingest, login, startTestServer } from '../testing/harness.ts';
+import { LiveClient, getJson, ingest, login, postJson, startTestServer } from '../testing/harness.ts';
 
 describe('sensor alarms through the ingest path', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -38,6 +38,11 @@ describe('sensor alarms through the ingest path', () => {
     expect(alarm?.incidentId).toBeTruthy();
 
     const dispatcher = await login(server.url, 'dispatcher');
+    // Acknowledged by a person: on the stream, audited; it stays active until the sensor clears.
+    const ack = await postJson(server.url, `/api/alarms/${alarm!.id}/acknowledge`, {}, { cookie: dispatcher });
+    expect(ack.body).toMatchObject({ id: alarm!.id, status: 'acknowledged' });
+    expect((await postJson(server.url, `/api/alarms/${alarm!.id}/acknowledge`, {}, { cookie: dispatcher })).status).toBe(422);
+    await live.until(() => live.facts().some((c) => c.type === 'alarm' && c.alarm.status === 'acknowledged'), 'acknowledged');
     const incident = (await getJson(server.url, `/api/incidents/${alarm!.incidentId}`, { cookie: dispatcher })).body;
     expect(incident).toMatchObject({ source: 'sensor', status: 'new', gridId: sensor.gridId });
     expect(server.city.categories.get(incident.category)!.sensorMetrics).toContain(sensor.metric);

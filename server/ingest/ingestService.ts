@@ -136,7 +136,8 @@ export class IngestService {
   /** Runs inside the store's transaction: the sensor's new level, and an alarm when it crosses. */
   private readonly decideReading: ReadingDecider = (sensorId, value, at, previous, activeAlarm) => {
     const sensor = this.sensors.get(sensorId)!;
-    const rule = evaluate(sensor.rule, previous ? { level: previous.level, pending: previous.pending ?? null } : INITIAL_RULE_STATE, value, at);
+    const last = previous?.value !== null && previous?.value !== undefined && previous.at ? { value: previous.value, at: previous.at } : null;
+    const rule = evaluate(sensor.rule, previous ? { level: previous.level, pending: previous.pending ?? null, last } : INITIAL_RULE_STATE, value, at);
     const state: SensorState = { id: sensorId, value, at, online: true, level: rule.level, pending: rule.pending };
     if (rule.level === 'alarm' && !activeAlarm) {
       const alarm: Alarm = {

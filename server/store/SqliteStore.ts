@@ -505,6 +505,22 @@ export class SqliteStore implements Store {
     return this.append({ type: 'incident', incident: after }, at);
   }
 
+  async acknowledgeAlarm(alarmId: string, actorId: string, at: string): Promise<{ alarm: Alarm; changes: Change[]; refused?: string } | undefined> {
+    const run = this.db.transaction(() => {
+      const row = this.db.prepare('SELECT data FROM alarms WHERE id = ?').get(alarmId) as Row | undefined;
+      if (!row) return undefined;
+      const alarm = JSON.parse(row.data as string) as Alarm;
+      if (alarm.status !== 'raised') return { alarm, changes: [], refused: `the alarm is ${alarm.status}` };
+      const acknowledged: Alarm = { ...alarm, status: 'acknowledged', acknowledgedBy: actorId, acknowledgedAt: at };
+      this.stmt.upsertAlarm.run({ id: alarm.id, sensorId: alarm.sensorId, status: acknowledged.status, data: JSON.stringify(acknowledged) });
+      this.writeAudit({ at, actorId, action: 'acknowledge', entity: 'alarm', entityId: alarm.id, before: { status: alarm.status }, after: { status: acknowledged.status } });
+      return { alarm: acknowledged, changes: [this.append({ type: 'alarm', alarm: acknowledged }, at)] };
+    });
+    const result = run.immediate();
+    if (result && !result.refused) this.activeAlarms.set(result.alarm.sensorId, result.alarm);
+    return result;
+  }
+
   async markOffline(sensorIds: readonly string[]): Promise<SensorState[]> {
     return this.db.transaction(() => {
       const changed: SensorState[] = [];

@@ -239,6 +239,8 @@ export interface Store {
   /** Changes with seq in (afterSeq, toSeq], in order; `at` of the change at afterSeq if it exists. */
   changesAfter(afterSeq: number, toSeq: number): Promise<Change[]>;
   changeTime(seq: number): Promise<string | undefined>;
+  /** Acknowledge a raised alarm: audited, a change on the stream. Undefined if no such alarm. */
+  acknowledgeAlarm(alarmId: string, actorId: string, at: string): Promise<{ alarm: Alarm; changes: Change[]; refused?: string } | undefined>;
   /** Mark sensors offline (they missed their expected readings); returns the states that changed. */
   markOffline(sensorIds: readonly string[]): Promise<SensorState[]>;
   /** Latest states of sensors whose last reading is older than `before`, still marked online. */

@@ -36,6 +36,13 @@ describe('threshold rule with hysteresis and dwell', () => {
     expect(run(dwell, values)).toEqual(['normal', 'normal', 'alarm', 'alarm', 'alarm', 'alarm', 'alarm', 'alarm', 'normal']);
   });
 
+  it('raises on a rate of change faster than the rule allows, even below the threshold', () => {
+    const rate: SensorRule = { ...above, maxRatePerMin: 15 };
+    // 20 → 50 in a minute is 30/min: too fast. Then steady at 50: the alarm clears (50 < clear 70).
+    expect(run(rate, [20, 50, 50, 52])).toEqual(['normal', 'alarm', 'normal', 'normal']);
+    expect(run(above, [20, 50])).toEqual(['normal', 'normal']);
+  });
+
   it('proposes a level per reading, holding an alarm inside the clear band', () => {
     expect(nextLevel(above, 'alarm', 75)).toBe('alarm');
     expect(nextLevel(above, 'warn', 75)).toBe('warn');

@@ -10,6 +10,8 @@ export type SensorLevel = 'normal' | 'warn' | 'alarm';
 
 export interface RuleState {
   level: SensorLevel;
+  /** The previous reading, for the rate-of-change test. */
+  last?: { value: number; at: string } | null;
   /** A different level the readings have been proposing, and since when. */
   pending: { level: SensorLevel; since: string } | null;
 }
@@ -30,11 +32,21 @@ export function nextLevel(rule: SensorRule, previous: SensorLevel, value: number
   return 'normal';
 }
 
+/** Whether the value moved faster than the rule allows since the last reading (in its direction). */
+export function tooFast(rule: SensorRule, last: RuleState['last'], value: number, at: string): boolean {
+  if (rule.maxRatePerMin === undefined || !last) return false;
+  const minutes = (Date.parse(at) - Date.parse(last.at)) / 60_000;
+  if (minutes <= 0) return false;
+  const rate = (value - last.value) / minutes;
+  return rule.direction === 'above' ? rate > rule.maxRatePerMin : -rate > rule.maxRatePerMin;
+}
+
 /** Advance the rule by one reading taken at `at` (ISO time). */
 export function evaluate(rule: SensorRule, state: RuleState, value: number, at: string): RuleState {
-  const proposed = nextLevel(rule, state.level, value);
-  if (proposed === state.level) return { level: state.level, pending: null };
+  const last = { value, at };
+  const proposed = tooFast(rule, state.last, value, at) ? 'alarm' : nextLevel(rule, state.level, value);
+  if (proposed === state.level) return { level: state.level, pending: null, last };
   const since = state.pending?.level === proposed ? state.pending.since : at;
-  if (Date.parse(at) - Date.parse(since) >= rule.dwellSec * 1000) return { level: proposed, pending: null };
-  return { level: state.level, pending: { level: proposed, since } };
+  if (Date.parse(at) - Date.parse(since) >= rule.dwellSec * 1000) return { level: proposed, pending: null, last };
+  return { level: state.level, pending: { level: proposed, since }, last };
 }

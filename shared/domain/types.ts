@@ -110,6 +110,8 @@ export interface SensorRule {
   alarm: number;
   clear: number;
   dwellSec: number;
+  /** Optional: a change faster than this (units per minute, in the rule's direction) proposes an alarm. */
+  maxRatePerMin?: number;
 }
 
 export interface Sensor {
@@ -148,6 +150,9 @@ export interface Alarm {
   raisedAt: string;
   clearedAt: string | null;
   incidentId: string | null;
+  /** Who acknowledged it, and when (an alarm stays active until its sensor clears). */
+  acknowledgedBy?: string | null;
+  acknowledgedAt?: string | null;
 }
 
 export interface CityMetrics {

@@ -90,6 +90,15 @@ export function cityRoutes({ store, city, metrics, hub, fixturesDir, tilesUrl, t
     res.json({ sensorId: id, metric: sensor.metric, unit: sensor.unit, from, to, bucket, points: await store.readingSeries(id, from, to, bucket) });
   });
 
+  router.post('/alarms/:id/acknowledge', requireRole('operator', 'dispatcher', 'supervisor'), async (req, res) => {
+    const actor = actorOf(req);
+    const result = await store.acknowledgeAlarm(String(req.params.id), actor.id, new Date().toISOString());
+    if (!result) throw new HttpError('not_found', `no alarm ${String(req.params.id)}`);
+    if (result.refused) throw new HttpError('invalid_transition', result.refused, { rule: 'invalid_state' });
+    hub.publish(result.changes);
+    res.json(result.alarm);
+  });
+
   router.get('/metrics/summary', requireRole('operator', 'dispatcher', 'supervisor', 'admin', 'auditor'), async (_req, res) => {
     res.json(hub.currentMetrics ?? (await metrics.compute()));
   });
