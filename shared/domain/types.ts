@@ -67,6 +67,26 @@ export interface Incident {
   unitId: string | null;
   /** Caller satisfaction after closing (hotline cases). */
   satisfaction: Satisfaction | null;
+  /** The clock on the current stage, kept by the deadline scheduler; absent where no limit applies. */
+  deadline?: DeadlineState | null;
+}
+
+export const DEADLINE_STAGES = ['dispatch', 'accept', 'arrive', 'resolve'] as const;
+export type DeadlineStage = (typeof DEADLINE_STAGES)[number];
+
+/** Traffic light from the share of the stage's limit used: green < 80%, yellow 80–100%, red > 100%. */
+export const TRAFFIC_LIGHTS = ['green', 'yellow', 'red'] as const;
+export type TrafficLight = (typeof TRAFFIC_LIGHTS)[number];
+
+export interface DeadlineState {
+  stage: DeadlineStage;
+  /** When the stage's limit runs out (null while the clock is paused). */
+  dueAt: string | null;
+  /** Share of the stage's limit used when it was last computed (1 = exactly due). */
+  used: number;
+  light: TrafficLight;
+  /** Set during an approved extension (延期) or suspension (挂账). */
+  paused?: boolean;
 }
 
 export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
