@@ -57,7 +57,12 @@ function cityReference(dir: string): CityReference {
   return city;
 }
 
-export async function startCityServer(config: Config): Promise<CityServer> {
+export interface StartHooks {
+  /** Runs once the services exist and before anything from outside can reach them (the demo's past). */
+  beforeListen?: (services: { store: Store; ingest: IngestService; incidents: IncidentService; city: CityReference; logger: Logger }) => Promise<void>;
+}
+
+export async function startCityServer(config: Config, hooks: StartHooks = {}): Promise<CityServer> {
   const logger = pino({ level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] });
   if (config.databaseUrl) logger.warn('DATABASE_URL is set, but the PostgreSQL store is not built yet; using the embedded store');
   const store = SqliteStore.open(config.dataDir);
@@ -135,6 +140,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   metrics.start();
   const sensorWatch = new SensorWatch(store, hub);
   sensorWatch.start();
+  await hooks.beforeListen?.({ store, ingest, incidents, city, logger });
   const mqtt = config.mqttUrl ? new MqttSource(config.mqttUrl, ingest, logger) : null;
   await mqtt?.start();
   await new Promise<void>((resolve, reject) => {

@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   SIMULATOR_SPEED: z.coerce.number().positive().max(1000).default(1),
   SIMULATOR_SEED: z.coerce.number().int().default(20261122),
   SIMULATOR_SCENARIO: z.enum(['none', 'rainstorm']).default('none'),
+  SIMULATOR_HISTORY: onOff.default(true),
   TIME_ZONE: z.string().default('America/Chicago'),
   TILES_URL: z.string().default('/tiles/city.pmtiles'),
   LIVE_BATCH_MS: z.coerce.number().int().min(5).max(5000).default(100),
@@ -41,7 +42,8 @@ export interface Config {
   redisUrl?: string;
   mqttUrl?: string;
   demo: boolean;
-  simulator: { enabled: boolean; speed: number; seed: number; scenario: 'none' | 'rainstorm' };
+  /** `history`: play yesterday and today so far into an empty database before going live. */
+  simulator: { enabled: boolean; speed: number; seed: number; scenario: 'none' | 'rainstorm'; history: boolean };
   timeZone: string;
   tilesUrl: string;
   live: { batchMs: number; factDelayMs: number };
@@ -72,7 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     mqttUrl: e.MQTT_URL,
     demo: e.DEMO,
-    simulator: { enabled: e.SIMULATOR, speed: e.SIMULATOR_SPEED, seed: e.SIMULATOR_SEED, scenario: e.SIMULATOR_SCENARIO },
+    simulator: { enabled: e.SIMULATOR, speed: e.SIMULATOR_SPEED, seed: e.SIMULATOR_SEED, scenario: e.SIMULATOR_SCENARIO, history: e.SIMULATOR_HISTORY },
     timeZone: e.TIME_ZONE,
     tilesUrl: e.TILES_URL,
     live: { batchMs: e.LIVE_BATCH_MS, factDelayMs: e.LIVE_FACT_DELAY_MS },

@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts';
 import { startCityServer, DEMO_ACCOUNTS, DEMO_INGEST_KEY } from './app.ts';
 import { DEMO_PASSWORD } from './services/demoSeed.ts';
 import { Simulator } from './ingest/simulator.ts';
+import { DemoHistory, historyStart } from './ingest/demoHistory.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -18,14 +19,28 @@ async function main(): Promise<void> {
     STATIC_DIR: path.join(root, 'dist/client'),
     ...process.env,
   });
-  const server = await startCityServer(config);
+  let history: DemoHistory | null = null;
+  const server = await startCityServer(config, {
+    // An empty demo database first gets yesterday and today so far, so every chart has a past.
+    beforeListen: async ({ store, ingest, incidents, city, logger }) => {
+      if (!config.simulator.enabled || !config.simulator.history) return;
+      if ((await store.listIncidents({ limit: 1 })).items.length > 0) return;
+      const now = new Date();
+      const from = historyStart(now, config.timeZone);
+      console.log(`  preparing the demo city's past (${from.toISOString().slice(0, 16)}Z → now), first start only…`);
+      const started = performance.now();
+      history = new DemoHistory({ ingest, incidents, store, city }, { seed: config.simulator.seed, timeZone: config.timeZone });
+      const stats = await history.play(from, now);
+      logger.info({ ...stats, ms: Math.round(performance.now() - started) }, 'demo history played');
+    },
+  });
   const simulator = config.simulator.enabled
     ? new Simulator(
         server.ingest,
         server.store,
         server.hub,
         server.city,
-        { seed: config.simulator.seed, speed: config.simulator.speed, timeZone: config.timeZone, scenario: config.simulator.scenario },
+        { seed: config.simulator.seed, speed: config.simulator.speed, timeZone: config.timeZone, scenario: config.simulator.scenario, history },
         server.incidents,
       )
     : null;

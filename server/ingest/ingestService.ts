@@ -29,6 +29,7 @@ type Prepared = { ok: true; write: IngestWrite } | { ok: false; result: IngestIt
 
 interface QueuedBatch {
   writes: IngestWrite[];
+  now: Date;
   resolve: (commit: IngestCommit) => void;
   reject: (error: unknown) => void;
 }
@@ -73,7 +74,7 @@ export class IngestService {
   async submit(events: readonly unknown[], now = new Date()): Promise<IngestItemResult[]> {
     const prepared = events.map((event) => this.prepare(event, now));
     const writes = prepared.flatMap((p) => (p.ok ? [p.write] : []));
-    const commit = writes.length > 0 ? await this.enqueue(writes) : undefined;
+    const commit = writes.length > 0 ? await this.enqueue(writes, now) : undefined;
     let w = 0;
     const results = prepared.map((p): IngestItemResult => {
       if (!p.ok) return p.result;
@@ -90,9 +91,9 @@ export class IngestService {
     return results;
   }
 
-  private enqueue(writes: IngestWrite[]): Promise<IngestCommit> {
+  private enqueue(writes: IngestWrite[], now: Date): Promise<IngestCommit> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ writes, resolve, reject });
+      this.queue.push({ writes, now, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.commitQueued());
@@ -107,7 +108,9 @@ export class IngestService {
     this.scheduled = false;
     try {
       const all = batches.flatMap((b) => b.writes);
-      const commit = await this.store.ingest(all, this.decideReading);
+      // Batches sharing a commit arrived within a few milliseconds: the newest clock reading stands for all.
+      const receivedAt = new Date(Math.max(...batches.map((b) => b.now.getTime()))).toISOString();
+      const commit = await this.store.ingest(all, this.decideReading, receivedAt);
       this.stats.commits += 1;
       this.hub.publish(commit.changes);
       for (const state of commit.sensorStates) this.hub.sensor(state);

@@ -4,13 +4,14 @@
 
 import { distanceMeters } from '../../shared/domain/geo.ts';
 import { localHour } from '../../shared/domain/time.ts';
-import type { Actor, Incident, LonLat, Unit } from '../../shared/domain/types.ts';
+import type { Incident, LonLat, Unit } from '../../shared/domain/types.ts';
 import type { Store, UnitPosition } from '../store/Store.ts';
 import type { LiveHub } from '../realtime/liveHub.ts';
 import type { CityReference } from '../services/cityReference.ts';
 import type { IncidentService } from '../services/incidents.ts';
 import type { IngestService } from './ingestService.ts';
 import { CityDay, RAINSTORM, type Generated } from './cityDay.ts';
+import { SIM_DISPATCHER as DISPATCHER, SIM_SUPERVISOR as SUPERVISOR, simOfficerOf as officerOf, triageIfNew } from './simulatedStaff.ts';
 
 export interface SimulatorOptions {
   seed: number;
@@ -20,6 +21,8 @@ export interface SimulatorOptions {
   /** Share of new cases the simulated staff handle end to end. */
   handledShare?: number;
   scenario?: 'none' | 'rainstorm';
+  /** The demo's past, whose cases still under way go on in real time. */
+  history?: { runDue(now: Date): Promise<void> } | null;
 }
 
 type Job =
@@ -29,8 +32,6 @@ type Job =
 
 const MAX_STEPS_PER_TICK = 600;
 const ARRIVAL_RADIUS_M = 40;
-const DISPATCHER: Actor = { id: 'sim:dispatcher', role: 'dispatcher' };
-const SUPERVISOR: Actor = { id: 'sim:supervisor', role: 'supervisor' };
 
 export class Simulator {
   private readonly day: CityDay;
@@ -102,6 +103,7 @@ export class Simulator {
       }
       await this.runJobs(now);
     }
+    await this.options.history?.runDue(now);
     await this.moveUnits(steps, now);
   }
 
@@ -146,16 +148,8 @@ export class Simulator {
 
   private async dispatch(incident: Incident, now: Date): Promise<void> {
     const service = this.incidents!;
-    let current = incident;
-    if (current.status === 'new') {
-      // The simulated dispatcher classifies a call by its text's category when the caller gave none.
-      const category = current.category ?? this.categoryOfText(current.text);
-      const severity = current.category ? current.severity : (this.city.categories.get(category)?.defaultSeverity ?? current.severity);
-      const triaged = await service.act(current.id, { action: 'triage', version: current.version, category, severity }, DISPATCHER, now);
-      if (!triaged.ok) return;
-      current = triaged.value;
-    }
-    if (current.status !== 'triaged' || !current.location) return;
+    const current = await triageIfNew(service, this.city, incident, now);
+    if (current?.status !== 'triaged' || !current.location) return;
     // The simulated dispatcher takes the first recommended unit that is not already on its way.
     const ranked = (await service.recommendations(current.id, DISPATCHER)) ?? [];
     const pick = ranked.find((r) => r.factors.status === 'available' && !this.enRoute.has(r.unitId));
@@ -169,11 +163,6 @@ export class Simulator {
     const officer = officerOf(unit);
     const accepted = await service.actOnTask(task.id, { action: 'accept', version: task.version }, officer, now);
     if (accepted.ok) this.enRoute.set(unit.id, { target: current.location, incidentId: current.id, taskId: task.id });
-  }
-
-  private categoryOfText(text: string): string {
-    for (const c of this.city.categories.values()) if (c.samples.zh.includes(text) || c.samples.en.includes(text)) return c.code;
-    return [...this.city.categories.keys()][0]!;
   }
 
   private async resolve(incident: Incident, taskId: string, unitId: string, now: Date): Promise<void> {
@@ -226,10 +215,6 @@ function rainstormFor(city: CityReference, speed: number) {
   const dwell = Math.max(0, ...city.sensors.filter((s) => s.kind === 'water_level').map((s) => s.rule.dwellSec));
   const up = RAINSTORM.startStep + RAINSTORM.rampSteps + Math.ceil((dwell + 60) * speed);
   return { ...RAINSTORM, callsFromStep: up };
-}
-
-function officerOf(unit: Unit): Actor {
-  return { id: `sim:officer:${unit.id}`, role: 'officer', unitId: unit.id, districtId: unit.homeDistrictId };
 }
 
 function moveToward(from: LonLat, to: LonLat, metres: number): LonLat {

@@ -384,8 +384,20 @@ export class SqliteStore implements Store {
     };
   }
 
-  async ingest(writes: IngestWrite[], decideReading: ReadingDecider): Promise<IngestCommit> {
-    const receivedAt = new Date().toISOString();
+  async bulkLoad<T>(load: () => Promise<T>): Promise<T> {
+    // The store's own transactions become savepoints inside this one (better-sqlite3 nests them).
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await load();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async ingest(writes: IngestWrite[], decideReading: ReadingDecider, receivedAt = new Date().toISOString()): Promise<IngestCommit> {
     const run = this.db.transaction(() => {
       const outcomes: IngestItemOutcome[] = [];
       const changes: Change[] = [];

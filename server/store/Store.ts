@@ -213,7 +213,13 @@ export interface Store {
   listSensors(): Promise<SensorView[]>;
 
   // Ingest and commands
-  ingest(writes: IngestWrite[], decideReading: ReadingDecider): Promise<IngestCommit>;
+  /**
+   * Run a bulk load (the demo's past, before the server listens) with one durable commit at the
+   * end instead of one per command; writes made inside share it. Never used for live traffic.
+   */
+  bulkLoad<T>(load: () => Promise<T>): Promise<T>;
+  /** `receivedAt`: when the center received the batch (the ingest's clock; defaults to now). */
+  ingest(writes: IngestWrite[], decideReading: ReadingDecider, receivedAt?: string): Promise<IngestCommit>;
   updateIncident(id: string, updater: IncidentUpdater, at: string, relatedIds?: string[]): Promise<UpdateResult | undefined>;
   /** Telemetry: latest unit positions, in one transaction; not in the change log. Unknown ids are skipped. */
   setUnitPositions(updates: readonly UnitPosition[]): Promise<Unit[]>;
