@@ -140,6 +140,8 @@ export class IncidentService {
       return { ok: false, kind: 'not_found', message: `no task ${taskId}` };
     }
     const unit = await this.store.getUnit(task.unitId);
+    // A unit stays busy while it holds any other open task.
+    const otherOpen = (await this.store.tasksForUnit(task.unitId)).some((t) => t.id !== taskId && isTaskOpen(t.status));
     if (req.photo) {
       // Evidence is a photo this person uploaded and that belongs to no case yet, on resolving.
       const photo = await this.store.getPhoto(req.photo);
@@ -177,7 +179,7 @@ export class IncidentService {
       return {
         decision,
         tasks: [updated],
-        units: done && unit ? [{ ...unit, status: 'available' }] : [],
+        units: done && unit && !otherOpen ? [{ ...unit, status: 'available' }] : [],
         ...(req.photo ? { attachPhotoId: req.photo } : {}),
       };
     });
