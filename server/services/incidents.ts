@@ -30,6 +30,8 @@ export class IncidentService {
     private readonly hub: LiveHub,
     private readonly ingest: IngestService,
     private readonly city: CityReference,
+    /** Stamps the incident after a command with its clock (deadlines); runs inside the command's transaction. */
+    private readonly stamp: (before: Incident, after: Incident) => Incident = (_before, after) => after,
   ) {
     this.speedKmhByType = new Map(city.unitTypes.map((t) => [t.type, t.speedKmh]));
   }
@@ -186,7 +188,12 @@ export class IncidentService {
   }
 
   private async apply(id: string, at: string, updater: Parameters<Store['updateIncident']>[1], relatedIds: string[] = []): Promise<CommandOutcome<Incident>> {
-    const result = await this.store.updateIncident(id, updater, at, relatedIds);
+    const stamped: typeof updater = (incident, tasks, related) => {
+      const update = updater(incident, tasks, related);
+      if (!update.decision.ok) return update;
+      return { ...update, decision: { ...update.decision, incident: this.stamp(incident, update.decision.incident) } };
+    };
+    const result = await this.store.updateIncident(id, stamped, at, relatedIds);
     if (!result) return { ok: false, kind: 'not_found', message: `no incident ${id}` };
     if (!result.decision.ok) return { ok: false, kind: 'refused', refusal: result.decision.refusal };
     this.hub.publish(result.changes);

@@ -93,6 +93,27 @@ export interface IncidentClock {
   finished: Partial<Record<DeadlineStage | 'case', number>>;
 }
 
+export const REQUEST_STATUSES = ['pending', 'approved', 'refused', 'ended'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** A request to stop a case's clock: an extension (延期) for a length of time, or a suspension (挂账) until lifted. */
+export interface DeadlineRequest {
+  id: string;
+  incidentId: string;
+  incidentCode: string;
+  districtId: string | null;
+  kind: PauseKind;
+  reason: string;
+  /** Extension length in minutes (wall clock); null for a suspension. */
+  minutes: number | null;
+  status: RequestStatus;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  note: string | null;
+}
+
 /** Steps of escalation: 催办 at 80%, 督办 level 1 when overdue, level 2 at 150%. */
 export const ESCALATION_STEPS = ['urge', 'overdue', 'level2'] as const;
 export type EscalationStep = (typeof ESCALATION_STEPS)[number];

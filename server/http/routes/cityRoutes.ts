@@ -99,10 +99,6 @@ export function cityRoutes({ store, city, metrics, hub, fixturesDir, tilesUrl, t
     res.json(result.alarm);
   });
 
-  router.get('/metrics/summary', requireRole('operator', 'dispatcher', 'supervisor', 'admin', 'auditor'), async (_req, res) => {
-    res.json(hub.currentMetrics ?? (await metrics.compute()));
-  });
-
   router.get('/audit', requireRole('supervisor', 'admin', 'auditor'), async (req, res) => {
     const entity = String(req.query.entity ?? '');
     const id = String(req.query.id ?? '');
