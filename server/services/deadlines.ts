@@ -221,6 +221,7 @@ export class DeadlineService {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.ticking?.catch(() => undefined);
+    await this.store.releaseLease(SCHEDULER_LEASE, this.holder).catch(() => undefined);
   }
 
   // ---- extension (延期) and suspension (挂账) ----

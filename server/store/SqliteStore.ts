@@ -859,6 +859,10 @@ export class SqliteStore implements Store {
     return result.changes === 1;
   }
 
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+  }
+
   async dueDeadlines(now: string, limit: number): Promise<Incident[]> {
     const rows = this.db
       .prepare('SELECT data FROM incidents WHERE deadline_next_at IS NOT NULL AND deadline_next_at <= ? ORDER BY deadline_next_at LIMIT ?')

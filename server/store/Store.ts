@@ -289,6 +289,8 @@ export interface Store {
    * afterwards. An expired lease can be taken by anyone. One deadline scheduler per deployment.
    */
   acquireLease(name: string, holder: string, ttlMs: number, now: string): Promise<boolean>;
+  /** Give the lease up (a clean shutdown), so another process need not wait for it to expire. */
+  releaseLease(name: string, holder: string): Promise<void>;
   /** Open incidents whose deadline needs a look at or before `now` (deadline.nextAt ≤ now), soonest first. */
   dueDeadlines(now: string, limit: number): Promise<Incident[]>;
   /** Open incidents (and those without a computed deadline), for the recompute at start-up, in pages. */
