@@ -24,7 +24,7 @@ export interface CityRouteDeps {
   timeZone: string;
 }
 
-export function cityRoutes({ store, city, metrics, hub, fixturesDir, tilesUrl, timeZone }: CityRouteDeps): Router {
+export function cityRoutes({ store, city, hub, fixturesDir, tilesUrl, timeZone }: CityRouteDeps): Router {
   const router = Router();
   // Reference data is static for a run: serialise it once.
   const districtsJson = JSON.stringify(city.districts);
