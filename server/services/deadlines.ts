@@ -111,8 +111,8 @@ export class DeadlineService {
     return this.clock().toISOString();
   }
 
-  /** The incident after a command, with its clock facts and new deadline (pure; runs in the command's transaction). */
-  stamp = (before: Incident, after: Incident): Incident => stampDeadline(before, after, this.profileOf(after), this.calendar, this.now());
+  /** The incident after a command at `at`, with its clock facts and new deadline (pure; runs in the command's transaction). */
+  stamp = (before: Incident, after: Incident, at: string): Incident => stampDeadline(before, after, this.profileOf(after), this.calendar, at);
 
   /** A newly opened incident's first deadline (the dispatch clock starts at creation). */
   stampNew = (incident: Incident): Incident => stampDeadline(incident, incident, this.profileOf(incident), this.calendar, incident.createdAt);

@@ -31,7 +31,7 @@ export class IncidentService {
     private readonly ingest: IngestService,
     private readonly city: CityReference,
     /** Stamps the incident after a command with its clock (deadlines); runs inside the command's transaction. */
-    private readonly stamp: (before: Incident, after: Incident) => Incident = (_before, after) => after,
+    private readonly stamp: (before: Incident, after: Incident, at: string) => Incident = (_before, after) => after,
   ) {
     this.speedKmhByType = new Map(city.unitTypes.map((t) => [t.type, t.speedKmh]));
   }
@@ -191,7 +191,7 @@ export class IncidentService {
     const stamped: typeof updater = (incident, tasks, related) => {
       const update = updater(incident, tasks, related);
       if (!update.decision.ok) return update;
-      return { ...update, decision: { ...update.decision, incident: this.stamp(incident, update.decision.incident) } };
+      return { ...update, decision: { ...update.decision, incident: this.stamp(incident, update.decision.incident, at) } };
     };
     const result = await this.store.updateIncident(id, stamped, at, relatedIds);
     if (!result) return { ok: false, kind: 'not_found', message: `no incident ${id}` };

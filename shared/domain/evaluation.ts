@@ -2,6 +2,7 @@
 // Every formula is written out in README.md ("Evaluation"); the cohort is the incidents created in
 // the chosen time range (merged and rejected reports are not cases and are left out).
 
+import { median } from './time.ts';
 import type { DeadlineState, EventSource, Incident, IncidentClock, Satisfaction } from './types.ts';
 
 /** One incident as evaluation needs it: its stage times, clock facts and what happened to it. */
@@ -80,7 +81,7 @@ export function percentile(values: readonly number[], p: number): number | null 
 
 function stageTimes(values: number[]): StageTimes {
   const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
-  return { median: round1(percentile(values, 0.5)), p90: round1(percentile(values, 0.9)) };
+  return { median: round1(median(values)), p90: round1(percentile(values, 0.9)) };
 }
 
 /** A callback "answers resolved" unless the caller was dissatisfied. */
