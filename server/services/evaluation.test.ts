@@ -27,7 +27,7 @@ describe('evaluation on a replayed fixture day', () => {
   let clockMs = DAY_START;
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let limits: Map<string, Category['deadlinesMin']>;
-  let ids: string[] = [];
+  const ids: string[] = [];
 
   beforeAll(async () => {
     server = await startTestServer({ clock: () => new Date(clockMs), deadlineTickMs: 3_600_000 });
