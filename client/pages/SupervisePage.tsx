@@ -8,6 +8,10 @@ import { api, ApiError } from '../api/http.ts';
 import { useT } from '../i18n/useT.ts';
 import { selectCategories, selectLocale, useAppStore } from '../store/cityStore.ts';
 import { TopBar } from './TopBar.tsx';
+import { OverduePanel } from '../features/supervise/OverduePanel.tsx';
+import { ApprovalsPanel } from '../features/supervise/ApprovalsPanel.tsx';
+import { PerformancePanel } from '../features/supervise/PerformancePanel.tsx';
+import { HotspotsPanel } from '../features/supervise/HotspotsPanel.tsx';
 
 function VerifyCard({ incident }: { incident: Incident }) {
   const t = useT();
@@ -112,6 +116,10 @@ export function SupervisePage() {
     <div className="screen">
       <TopBar />
       <main className="supervise">
+        <div className="sv-grid">
+          <OverduePanel />
+          <ApprovalsPanel />
+        </div>
         <h2 className="panel__title">
           {t('supervise.title')} · {resolved.length}
         </h2>
@@ -120,6 +128,10 @@ export function SupervisePage() {
           {t('supervise.callback')} · {toCall.length}
         </h2>
         {toCall.length === 0 ? <p className="detail__muted">{t('supervise.callbackEmpty')}</p> : <ol className="tasks tasks--grid">{toCall.map((i) => <CallbackCard key={i.id} incident={i} />)}</ol>}
+        <div className="sv-grid supervise__section">
+          <PerformancePanel />
+          <HotspotsPanel />
+        </div>
       </main>
     </div>
   );
