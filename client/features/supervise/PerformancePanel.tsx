@@ -92,9 +92,13 @@ export function PerformancePanel() {
               <tr key={r.key} data-testid="performance-row">
                 <td>{r.rank}</td>
                 <td>{nameOf(r.key)}</td>
-                <td className="sv-bar-cell">
-                  <span className="sv-bar" style={{ width: `${Math.round((r.score ?? 0) * 100)}%` }} />
-                  <span className="sv-bar__value">{pct(r.score)}</span>
+                <td>
+                  <div className="sv-bar-box">
+                    <span className="sv-bar-track">
+                      <span className="sv-bar" style={{ width: `${Math.round((r.score ?? 0) * 100)}%` }} />
+                    </span>
+                    <span className="sv-bar__value">{pct(r.score)}</span>
+                  </div>
                 </td>
                 <td>{r.cases}</td>
                 <td>{pct(r.responseRate)}</td>
