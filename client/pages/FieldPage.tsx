@@ -11,6 +11,7 @@ import { useT } from '../i18n/useT.ts';
 import { selectCategories, selectConnection, selectLocale, selectUser, useAppStore } from '../store/cityStore.ts';
 import { TopBar } from './TopBar.tsx';
 import { DeadlineLight } from '../features/deadlines/DeadlineLight.tsx';
+import { ClockRequestForm } from '../features/deadlines/ClockRequestForm.tsx';
 
 const NEXT: Record<string, 'accept' | 'arrive' | 'resolve'> = { assigned: 'accept', accepted: 'arrive', on_scene: 'resolve' };
 
@@ -85,6 +86,7 @@ function TaskCard({ task }: { task: Task }) {
         </p>
       )}
       {queued && <p className="detail__muted">{t('field.queued')}</p>}
+      {incident?.deadline && !incident.deadline.paused && <ClockRequestForm incidentId={task.incidentId} />}
       <div className="task__buttons">
         {next && (
           <button type="button" className="btn btn--primary btn--big" data-action={next} disabled={queued || (next === 'resolve' && !note.trim())} onClick={() => send(next)}>

@@ -200,3 +200,73 @@ describe('deadline scheduler', () => {
     expect(list.body.items.map((r: { id: string }) => r.id)).toContain(request.id);
   });
 });
+
+describe('deadline profiles (admin) and return arbitration', () => {
+  it('only an admin edits profiles; bad ones are refused by field; saving recomputes open cases', async () => {
+    const clock = manualClock();
+    const dir = dataDir();
+    let server = await start(dir, clock);
+    const incident = await openCase(server);
+    const admin = await login(server.url, 'admin');
+    const supervisor = await login(server.url, 'supervisor');
+    const put = (cookie: string, body: unknown) =>
+      fetch(`${server.url}/api/admin/deadline-profiles`, { method: 'PUT', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+
+    expect((await getJson(server.url, '/api/admin/deadline-profiles', { cookie: supervisor })).status).toBe(403);
+    const current = (await getJson(server.url, '/api/admin/deadline-profiles', { cookie: admin })).body;
+    expect(current.profiles.length).toBeGreaterThan(1);
+    expect(current.calendar.hours).toEqual([[540, 720], [780, 1080]]);
+
+    expect((await put(supervisor, current)).status).toBe(403);
+    const bad = await put(admin, { profiles: [{ ...current.profiles[0], limits: { ...current.profiles[0].limits, accept: { amount: 0, unit: 'fortnights' } } }] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('profiles.0.limits.accept');
+    const twice = await put(admin, { profiles: [current.profiles[0], current.profiles[0]] });
+    expect(twice.status).toBe(400);
+
+    // Street flooding, critical: 30 minutes to dispatch instead of 10.
+    const flooding = current.profiles.find((p: { category: string }) => p.category === 'municipal.drainage.waterlogging');
+    const edited = current.profiles.map((p: { category: string }) => (p === flooding ? { ...flooding, limits: { ...flooding.limits, dispatch: { amount: 30, unit: 'minutes' } } } : p));
+    expect((await put(admin, { profiles: edited })).status).toBe(200);
+    const after = (await server.store.getIncident(incident.id))!;
+    expect(Date.parse(after.deadline!.dueAt!) - Date.parse(after.createdAt)).toBe(30 * 60_000);
+    const audit = await server.store.audit('deadline_profiles', 'all');
+    expect(audit.at(-1)?.action).toBe('deadline_profiles.save');
+
+    // The edit survives a restart: the store keeps it; the fixtures seed only an empty store.
+    await stop(server);
+    server = await start(dir, clock);
+    expect(server.deadlines.listProfiles()).toHaveLength(edited.length);
+    expect(server.deadlines.listProfiles()).toEqual(expect.arrayContaining(edited));
+  });
+
+  it('a returned task waits for arbitration; the supervisor finds it unjustified, audited', async () => {
+    const clock = manualClock();
+    const server = await start(dataDir(), clock);
+    const incident = await openCase(server);
+    const dispatcher = { id: 'd', role: 'dispatcher' as const };
+    const at = new Date();
+    const unitId = (await server.store.listUnits())[0]!.id;
+    const triaged = await server.incidents.act(incident.id, { action: 'triage', version: incident.version, category: SAMPLE_CATEGORY, severity: 'critical' }, dispatcher, at);
+    expect(triaged.ok).toBe(true);
+    const dispatched = await server.incidents.act(incident.id, { action: 'dispatch', version: incident.version + 1, unitId, reason: 'test' }, dispatcher, at);
+    expect(dispatched.ok && dispatched.value.deadline?.stage).toBe('accept');
+    const [task] = await server.store.tasksOf(incident.id);
+    const returned = await server.incidents.actOnTask(task!.id, { action: 'return', version: task!.version, reason: '不属于本单位职责' }, dispatcher, at);
+    expect(returned.ok).toBe(true);
+    const supervisor = await login(server.url, 'supervisor');
+    const pending = (await getJson(server.url, '/api/deadline-requests?status=pending', { cookie: supervisor })).body.items;
+    expect(pending).toEqual([expect.objectContaining({ kind: 'return', unitId, incidentId: incident.id, reason: '不属于本单位职责' })]);
+    const res = await fetch(`${server.url}/api/deadline-requests/${pending[0].id}/decision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: supervisor },
+      body: JSON.stringify({ approve: false, note: '属于本单位职责' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'refused', note: '属于本单位职责' });
+    const actions = (await server.store.audit('incident', incident.id)).map((e) => e.action);
+    expect(actions).toContain('refuse_return');
+    // Arbitration stops no clock.
+    expect((await server.store.getIncident(incident.id))!.pauses ?? []).toEqual([]);
+  });
+});

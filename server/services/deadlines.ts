@@ -232,7 +232,7 @@ export class DeadlineService {
     if (!current || !canSee(actor, current) || (actor.role === 'officer' && current.unitId !== actor.unitId)) {
       return { ok: false, kind: 'not_found', message: `no incident ${incidentId}` };
     }
-    const pending = await this.store.listDeadlineRequests({ incidentId, status: 'pending', limit: 1 });
+    const pending = (await this.store.listDeadlineRequests({ incidentId, status: 'pending', limit: 50 })).filter((r) => r.kind !== 'return');
     const now = this.now();
     let created: DeadlineRequest | undefined;
     const result = await this.store.updateIncident(
@@ -264,7 +264,7 @@ export class DeadlineService {
     return this.finish(result, () => created!);
   }
 
-  /** A supervisor approves (the clock stops from now) or refuses a waiting request. */
+  /** A supervisor approves (the clock stops from now; a return is upheld) or refuses a waiting request. */
   async decide(requestId: string, approve: boolean, note: string | undefined, actor: Actor): Promise<CommandOutcome<DeadlineRequest>> {
     const request = await this.store.getDeadlineRequest(requestId);
     if (!request) return { ok: false, kind: 'not_found', message: `no request ${requestId}` };
@@ -274,11 +274,13 @@ export class DeadlineService {
       request.incidentId,
       (incident) => {
         if (request.status !== 'pending') return refused('invalid_state', `the request is already ${request.status}`, incident.version);
+        // Read again in the transaction: a concurrent approval has already stopped the clock.
+        if ((incident.pauses ?? []).some((p) => p.requestId === requestId)) return refused('invalid_state', 'the request is already approved', incident.version);
         decided = { ...request, status: approve ? 'approved' : 'refused', decidedBy: actor.id, decidedAt: now, note: note ?? null };
         let after: Incident = { ...incident, version: incident.version + 1, updatedAt: now };
-        if (approve) {
+        if (approve && request.kind !== 'return') {
           const pause: IncidentPause = {
-            kind: request.kind,
+            kind: request.kind as IncidentPause['kind'],
             requestId,
             from: now,
             to: request.kind === 'extension' && request.minutes ? new Date(Date.parse(now) + request.minutes * 60_000).toISOString() : null,

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { adjustParent, decide, type Decision, type IncidentCommand, type Refusal } from '../../shared/domain/incidentMachine.ts';
 import { TASK_STATUS_AFTER, isTaskOpen } from '../../shared/domain/taskMachine.ts';
-import type { Actor, Incident, Task, Unit } from '../../shared/domain/types.ts';
+import type { Actor, DeadlineRequest, Incident, Task, Unit } from '../../shared/domain/types.ts';
 import type { CreateIncidentReq, IncidentActionReq, TaskActionReq } from '../../shared/protocol/schemas.ts';
 import type { IncidentUpdate, Store } from '../store/Store.ts';
 import type { LiveHub } from '../realtime/liveHub.ts';
@@ -176,8 +176,31 @@ export class IncidentService {
         updatedAt: at,
       };
       const done = req.action === 'resolve' || req.action === 'return';
+      // A return waits for the supervisor's arbitration: upheld, or found unjustified (退回仲裁).
+      const arbitration: DeadlineRequest[] =
+        req.action === 'return'
+          ? [
+              {
+                id: randomUUID(),
+                incidentId: incident.id,
+                incidentCode: incident.code,
+                districtId: incident.districtId,
+                kind: 'return',
+                unitId: current.unitId,
+                reason: reason ?? '',
+                minutes: null,
+                status: 'pending',
+                requestedBy: actor.id,
+                requestedAt: at,
+                decidedBy: null,
+                decidedAt: null,
+                note: null,
+              },
+            ]
+          : [];
       return {
         decision,
+        requests: arbitration,
         tasks: [updated],
         units: done && unit ? [{ ...unit, status: 'available' }] : [],
         ...(req.photo ? { attachPhotoId: req.photo } : {}),

@@ -93,9 +93,11 @@ export function shareUsed(limit: Limit, calendar: WorkCalendar, start: string, n
  * The deadline state of an incident at `now`. Escalation steps already taken stay recorded
  * while the same stage (same start) runs; a new stage starts with none.
  */
-export function computeDeadline(incident: Incident, profile: DeadlineProfile, calendar: WorkCalendar, now: string): DeadlineState | null {
+export function computeDeadline(incident: Incident, profile: DeadlineProfile, calendar: WorkCalendar, asOf: string): DeadlineState | null {
   const current = currentStage(incident);
   if (!current) return null;
+  // A clock read a moment before its stage started (another process's clock) counts from the start.
+  const now = Date.parse(asOf) < Date.parse(current.startedAt) ? current.startedAt : asOf;
   const limit = profile.limits[current.stage];
   const pauses = pausesOf(incident);
   const total = limitMs(limit, calendar);

@@ -96,13 +96,23 @@ export interface IncidentClock {
 export const REQUEST_STATUSES = ['pending', 'approved', 'refused', 'ended'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-/** A request to stop a case's clock: an extension (延期) for a length of time, or a suspension (挂账) until lifted. */
+/** Requests a supervisor decides: the two that stop a case's clock, and arbitration of a unit's return (退回). */
+export const REQUEST_KINDS = [...PAUSE_KINDS, 'return'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/**
+ * A request for a supervisor: an extension (延期) for a length of time or a suspension (挂账) until
+ * lifted, both of which stop the clock once approved; or a unit's return of a case, which the
+ * supervisor upholds or finds unjustified (退回仲裁).
+ */
 export interface DeadlineRequest {
   id: string;
   incidentId: string;
   incidentCode: string;
   districtId: string | null;
-  kind: PauseKind;
+  kind: RequestKind;
+  /** The unit that returned the case (return arbitration). */
+  unitId?: string | null;
   reason: string;
   /** Extension length in minutes (wall clock); null for a suspension. */
   minutes: number | null;

@@ -212,4 +212,7 @@ export const en = {
   'unit.minutes': 'minutes',
   'unit.work_hours': 'working hours',
   'unit.work_days': 'working days',
+  'deadline.kind.return': 'Return arbitration (退回仲裁)',
+  'deadline.action.approve_return': 'Return upheld',
+  'deadline.action.refuse_return': 'Return found unjustified',
 } as const;

@@ -214,4 +214,7 @@ export const zhCN: Record<MessageKey, string> = {
   'unit.minutes': '分钟',
   'unit.work_hours': '工作小时',
   'unit.work_days': '工作日',
+  'deadline.kind.return': '退回仲裁',
+  'deadline.action.approve_return': '退回已认可',
+  'deadline.action.refuse_return': '退回不予认可',
 };

@@ -6,12 +6,14 @@ import type { DeadlineRequest } from '../../../shared/domain/types.ts';
 import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { api, ApiError } from '../../api/http.ts';
 import { useT } from '../../i18n/useT.ts';
-import { useAppStore } from '../../store/cityStore.ts';
+import { selectLocale, useAppStore } from '../../store/cityStore.ts';
 import { suspendedList } from './overdue.ts';
 
 export function ApprovalsPanel() {
   const t = useT();
   const incidents = useAppStore((s) => s.city.incidents);
+  const units = useAppStore((s) => s.city.units);
+  const locale = useAppStore(selectLocale);
   const [requests, setRequests] = useState<DeadlineRequest[]>([]);
   const [error, setError] = useState<string | null>(null);
   const suspended = useMemo(() => suspendedList(incidents), [incidents]);
@@ -53,7 +55,8 @@ export function ApprovalsPanel() {
             <span className="sv-row__code">{r.incidentCode}</span>
             <span className="sv-row__what">
               {t(`deadline.kind.${r.kind}` as MessageKey)}
-              {r.minutes ? ` · ${r.minutes} ${t('unit.minutes')}` : ''} — {r.reason}
+              {r.minutes ? ` · ${r.minutes} ${t('unit.minutes')}` : ''}
+              {r.unitId && units[r.unitId] ? ` · ${locale === 'zh-CN' ? units[r.unitId]!.name.zh : units[r.unitId]!.name.en}` : ''} — {r.reason}
             </span>
             <span className="sv-row__buttons">
               <button type="button" className="btn btn--primary" data-action="approve" onClick={() => void run(() => api.post(`/api/deadline-requests/${r.id}/decision`, { approve: true }))}>
