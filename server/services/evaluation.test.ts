@@ -225,6 +225,22 @@ describe('evaluation on a replayed fixture day', () => {
     expect(reversed.status).toBe(400);
   });
 
+  it('lists the hotspots of the month as the raw records count them', async () => {
+    const cookie = await login(server.url, 'supervisor');
+    const counts = new Map<string, number>();
+    for (const id of ids) {
+      const i = (await server.store.getIncident(id))!;
+      if (i.source !== 'hotline' || !i.gridId || !i.category || i.status === 'merged') continue;
+      const key = `${i.gridId}|${i.category}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1 + i.repeatCount);
+    }
+    const expected = [...counts].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10);
+    expect(expected.length).toBeGreaterThan(0);
+    const res = await getJson(server.url, '/api/hotspots', { cookie });
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((h: { gridId: string; category: string; complaints: number }) => [`${h.gridId}|${h.category}`, h.complaints])).toEqual(expected);
+  });
+
   it('exports a CSV that Excel opens as UTF-8, with Chinese headers and names', async () => {
     const cookie = await login(server.url, 'supervisor');
     const q = `from=${new Date(DAY_START - 3_600_000).toISOString()}&to=${new Date(END + 3_600_000).toISOString()}`;
