@@ -74,10 +74,11 @@ function VerifyCard({ incident }: { incident: Incident }) {
 function CallbackCard({ incident }: { incident: Incident }) {
   const t = useT();
   const [error, setError] = useState<string | null>(null);
+  const [resolved, setResolved] = useState(true);
   const rate = async (satisfaction: Satisfaction) => {
     setError(null);
     try {
-      await api.post(`/api/incidents/${incident.id}/actions`, { action: 'rate', version: incident.version, satisfaction });
+      await api.post(`/api/incidents/${incident.id}/actions`, { action: 'rate', version: incident.version, satisfaction, resolved });
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
@@ -93,6 +94,10 @@ function CallbackCard({ incident }: { incident: Incident }) {
           {error}
         </p>
       )}
+      <label className="field field--inline">
+        <input type="checkbox" name="resolved" checked={resolved} onChange={(e) => setResolved(e.target.checked)} />
+        <span>{t('supervise.callbackResolved')}</span>
+      </label>
       <div className="task__buttons">
         {SATISFACTIONS.map((s) => (
           <button key={s} type="button" className="btn" data-action={`rate-${s}`} onClick={() => void rate(s)}>

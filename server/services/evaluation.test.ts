@@ -101,7 +101,9 @@ describe('evaluation on a replayed fixture day', () => {
       await act({ action: 'verify', ok: true }, supervisor);
       if (g.kind === 'call') {
         t += int(5, 60) * MIN;
-        await act({ action: 'rate', satisfaction: (['satisfied', 'basically_satisfied', 'dissatisfied'] as Satisfaction[])[int(0, 2)] }, operator);
+        // Some callbacks are asked whether the problem was solved; older ones were not.
+        const asked = rng() < 0.7 ? { resolved: rng() < 0.6 } : {};
+        await act({ action: 'rate', satisfaction: (['satisfied', 'basically_satisfied', 'dissatisfied'] as Satisfaction[])[int(0, 2)], ...asked }, operator);
       }
       if (rng() < 0.1) {
         t += 5 * MIN;
@@ -134,7 +136,7 @@ describe('evaluation on a replayed fixture day', () => {
     });
     const callbacks = details.filter((d) => d.source === 'hotline' && entries(d, undefined, 'rate').length > 0);
     const answer = (d: Detail) => last(entries(d, undefined, 'rate'))!.note;
-    const resolvedAnswers = callbacks.filter((d) => answer(d) !== 'dissatisfied');
+    const resolvedAnswers = callbacks.filter((d) => (typeof d.callbackResolved === 'boolean' ? d.callbackResolved : answer(d) !== 'dissatisfied'));
     const satisfied = callbacks.filter((d) => answer(d) === 'satisfied' || answer(d) === 'basically_satisfied');
     const others = dispatched.filter((d) => d.source !== 'hotline');
     const closedOthers = others.filter((d) => d.status === 'closed');

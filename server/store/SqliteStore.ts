@@ -982,6 +982,7 @@ export class SqliteStore implements Store {
           createdAt: incident.createdAt,
           stageAt: incident.stageAt,
           satisfaction: incident.satisfaction,
+          callbackResolved: incident.callbackResolved ?? null,
           clock: incident.clock ?? null,
           deadline: incident.deadline ?? null,
           escalationLevel: incident.escalationLevel,

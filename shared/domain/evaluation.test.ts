@@ -8,7 +8,7 @@ function record(patch: Partial<EvaluationRecord>): EvaluationRecord {
   return {
     id: Math.random().toString(36).slice(2), code: 'GD', districtId: 'CA01', gridId: 'CA01-G001', category: 'roads.pothole', source: 'hotline',
     status: 'triaged', createdAt: daysAgo(1), stageAt: {}, satisfaction: null, clock: null, deadline: null, escalationLevel: 0, repeatCount: 0,
-    unitIds: [], returns: 0, reopens: 0, evidence: false, ...patch,
+    callbackResolved: null, unitIds: [], returns: 0, reopens: 0, evidence: false, ...patch,
   };
 }
 
@@ -35,6 +35,9 @@ describe('rates', () => {
       NOW,
     );
     expect(e).toMatchObject({ cases: 2, dispatched: 2, responseRate: 0.5, callbacks: 2, satisfactionRate: 0.5, resolutionRate: 0.5, noEvidenceRate: 1 });
+    // The caller's own answer counts where they were asked whether it was solved.
+    const asked = evaluate([record({ satisfaction: 'satisfied', callbackResolved: false }), record({ satisfaction: 'dissatisfied', callbackResolved: true })], NOW);
+    expect(asked).toMatchObject({ callbacks: 2, callbacksResolved: 1, satisfactionRate: 0.5 });
     expect(evaluate([], NOW)).toMatchObject({ cases: 0, responseRate: null, satisfactionRate: null, resolutionRate: null });
   });
 

@@ -17,6 +17,8 @@ export interface EvaluationRecord {
   createdAt: string;
   stageAt: Incident['stageAt'];
   satisfaction: Satisfaction | null;
+  /** The callback's answer to "was it solved?", when asked. */
+  callbackResolved: boolean | null;
   clock: IncidentClock | null;
   deadline: DeadlineState | null;
   escalationLevel: number;
@@ -84,9 +86,9 @@ function stageTimes(values: number[]): StageTimes {
   return { median: round1(median(values)), p90: round1(percentile(values, 0.9)) };
 }
 
-/** A callback "answers resolved" unless the caller was dissatisfied. */
-export function callbackResolved(satisfaction: Satisfaction): boolean {
-  return satisfaction !== 'dissatisfied';
+/** A callback answers resolved as the caller said; when the question was not asked, unless they were dissatisfied. */
+export function callbackResolved(record: Pick<EvaluationRecord, 'satisfaction' | 'callbackResolved'>): boolean {
+  return record.callbackResolved ?? record.satisfaction !== 'dissatisfied';
 }
 
 /** Open and past its current stage's due time at `now` (a paused clock is never overdue). */
@@ -101,7 +103,7 @@ export function evaluate(all: readonly EvaluationRecord[], now: string): Evaluat
   const dispatched = records.filter((r) => r.stageAt.dispatched);
   const acceptedInTime = dispatched.filter((r) => r.stageAt.accepted && r.clock?.finished.accept !== undefined && r.clock.finished.accept <= 1);
   const callbacks = records.filter((r) => r.source === 'hotline' && r.satisfaction !== null);
-  const callbacksResolved = callbacks.filter((r) => callbackResolved(r.satisfaction!));
+  const callbacksResolved = callbacks.filter((r) => callbackResolved(r));
   const others = dispatched.filter((r) => r.source !== 'hotline');
   const closedInTime = others.filter((r) => r.status === 'closed' && r.clock?.finished.case !== undefined && r.clock.finished.case <= 1);
   const satisfied = callbacks.filter((r) => r.satisfaction === 'satisfied' || r.satisfaction === 'basically_satisfied');

@@ -67,6 +67,8 @@ export interface Incident {
   unitId: string | null;
   /** Caller satisfaction after closing (hotline cases). */
   satisfaction: Satisfaction | null;
+  /** The callback's answer to "was your problem solved?"; absent when not asked. */
+  callbackResolved?: boolean | null;
   /** The clock on the current stage, kept by the deadline scheduler; absent where no limit applies. */
   deadline?: DeadlineState | null;
   /** Approved extensions (延期) and suspensions (挂账): the clocks do not run during them. */

@@ -215,4 +215,5 @@ export const en = {
   'deadline.kind.return': 'Return arbitration (退回仲裁)',
   'deadline.action.approve_return': 'Return upheld',
   'deadline.action.refuse_return': 'Return found unjustified',
+  'supervise.callbackResolved': 'The caller says the problem is solved',
 } as const;

@@ -114,7 +114,7 @@ export const IncidentActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('merge'), version, intoId: id }),
   z.object({ action: z.literal('split'), version, reason }),
   z.object({ action: z.literal('escalate'), version, reason }),
-  z.object({ action: z.literal('rate'), version, satisfaction: z.enum(SATISFACTIONS) }),
+  z.object({ action: z.literal('rate'), version, satisfaction: z.enum(SATISFACTIONS), resolved: z.boolean().optional() }),
 ]);
 export type IncidentActionReq = z.infer<typeof IncidentActionSchema>;
 
