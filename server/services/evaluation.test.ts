@@ -227,6 +227,24 @@ describe('evaluation on a replayed fixture day', () => {
     expect(reversed.status).toBe(400);
   });
 
+  it('gives the rates per hour of creation as a time series', async () => {
+    const cookie = await login(server.url, 'supervisor');
+    const from = new Date(DAY_START).toISOString();
+    const to = new Date(END).toISOString();
+    const res = await getJson(server.url, `/api/metrics/timeseries?bucket=hour&from=${from}&to=${to}`, { cookie });
+    expect(res.status).toBe(200);
+    const points = res.body.points as { at: string; cases: number; responseRate: number | null }[];
+    expect(points).toHaveLength(12);
+    expect(points[0]!.at).toBe(from);
+    const created = await Promise.all(ids.map(async (id) => Date.parse((await server.store.getIncident(id))!.createdAt)));
+    expect(points.map((p) => p.cases)).toEqual(points.map((p) => created.filter((c) => c >= Date.parse(p.at) && c < Date.parse(p.at) + 3_600_000).length));
+    const days = await getJson(server.url, `/api/metrics/timeseries?bucket=day&from=${from}&to=${to}`, { cookie });
+    // 08:00 to 20:00 on one Monday: one day, starting at its local midnight.
+    expect(days.body.points.map((p: { at: string }) => p.at)).toEqual(['2026-11-23T06:00:00.000Z']);
+    expect(days.body.points.reduce((n: number, p: { cases: number }) => n + p.cases, 0)).toBe(ids.length);
+    expect((await getJson(server.url, `/api/metrics/timeseries?bucket=week`, { cookie })).status).toBe(400);
+  });
+
   it('lists the hotspots of the month as the raw records count them', async () => {
     const cookie = await login(server.url, 'supervisor');
     const counts = new Map<string, number>();
