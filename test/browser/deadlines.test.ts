@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, screenshot, signIn, startWorld, type BrowserWorld } from './browserHarness.ts';
 import { ingest } from '../../server/testing/harness.ts';
+import { demoOfficerUnit } from '../../server/services/demoSeed.ts';
 
 const skip = browserUnavailable();
 
@@ -67,5 +68,51 @@ describe.skipIf(skip !== null)('deadlines in the browser', () => {
 
     expect([...dispatcher.errors, ...supervisor.errors, ...admin.errors]).toEqual([]);
     expect([...dispatcher.offsite, ...supervisor.offsite, ...admin.offsite]).toEqual([]);
+  });
+
+  it('an officer asks for an extension from the phone; the supervisor approves it and the clock stops', async () => {
+    nowMs = Date.now();
+    const unit = demoOfficerUnit(world.server.city)!;
+    const call = {
+      source: 'patrol',
+      sourceEventId: `deadline-field-${Date.now()}`,
+      occurredAt: new Date().toISOString(),
+      payload: { category: unit.skills[0]!, text: '需要处置的问题', location: unit.position },
+    };
+    const id = (await ingest(world.server.url, [call])).body.results[0].incidentId as string;
+    const desk = { id: 'desk', role: 'dispatcher' as const };
+    let incident = (await world.server.store.getIncident(id))!;
+    if (incident.status === 'new') {
+      const triaged = await world.server.incidents.act(id, { action: 'triage', version: incident.version, category: unit.skills[0]!, severity: 'medium' }, desk, new Date());
+      expect(triaged.ok).toBe(true);
+      incident = (await world.server.store.getIncident(id))!;
+    }
+    const dispatched = await world.server.incidents.act(id, { action: 'dispatch', version: incident.version, unitId: unit.id, reason: 'test' }, desk, new Date());
+    expect(dispatched.ok).toBe(true);
+
+    const officer = await signIn(world, 'officer', { width: 375, height: 667 });
+    const o = officer.page;
+    await o.waitForURL(/\/field/);
+    const card = o.locator('[data-testid="task"]').filter({ has: o.locator('[data-testid="deadline-light"]') }).first();
+    await card.waitFor();
+    expect(await card.locator('[data-testid="deadline-light"]').getAttribute('data-light')).toBe('green');
+    await card.locator('[data-action="request-clock"]').click();
+    await card.locator('input[name="clock-reason"]').fill('等待管网图纸');
+    await card.locator('[data-action="send-clock-request"]').click();
+    await card.locator('.clock-request [role="status"]').waitFor();
+    await screenshot(o, 'deadlines-5-field-request');
+
+    const supervisor = await signIn(world, 'supervisor');
+    const s = supervisor.page;
+    await s.waitForURL(/\/supervise/);
+    const item = s.locator('[data-testid="approval-item"]').first();
+    await item.waitFor();
+    await screenshot(s, 'deadlines-6-approvals');
+    await item.locator('[data-action="approve"]').click();
+    await o.waitForSelector('[data-testid="task"] [data-testid="deadline-light"][data-paused="yes"]');
+    await screenshot(o, 'deadlines-7-field-paused');
+    const actions = (await world.server.store.audit('incident', id)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['request_extension', 'approve_extension']));
+    expect([...officer.errors, ...supervisor.errors]).toEqual([]);
   });
 });

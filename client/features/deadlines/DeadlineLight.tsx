@@ -22,7 +22,7 @@ export function DeadlineLight({ incident, detailed = false }: { incident: Pick<I
   const stage = d ? t(`deadline.stage.${d.stage}` as MessageKey) : '';
   const label = !d ? '' : d.paused ? t('deadline.paused') : d.light === 'red' ? t('deadline.overdueBy', { stage }) : d.dueAt ? t('deadline.due', { stage, time: time(d.dueAt) }) : stage;
   return (
-    <span className="deadline" data-testid="deadline-light" data-light={d?.light ?? 'none'} data-escalation={level}>
+    <span className="deadline" data-testid="deadline-light" data-light={d?.light ?? 'none'} data-paused={d?.paused ? 'yes' : 'no'} data-escalation={level}>
       {d && (
         <span className={`light light--${d.paused ? 'paused' : d.light}`} title={t(`light.${d.light}` as MessageKey)} aria-label={t(`light.${d.light}` as MessageKey)} />
       )}
