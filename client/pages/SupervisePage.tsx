@@ -94,7 +94,7 @@ function CallbackCard({ incident }: { incident: Incident }) {
           {error}
         </p>
       )}
-      <label className="field field--inline">
+      <label className="check">
         <input type="checkbox" name="resolved" checked={resolved} onChange={(e) => setResolved(e.target.checked)} />
         <span>{t('supervise.callbackResolved')}</span>
       </label>

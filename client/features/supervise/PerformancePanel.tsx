@@ -7,6 +7,7 @@ import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { api } from '../../api/http.ts';
 import { useT } from '../../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectLocale, useAppStore } from '../../store/cityStore.ts';
+import { RateTrend } from './RateTrend.tsx';
 
 const BY: GroupBy[] = ['district', 'unit', 'category'];
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
@@ -71,6 +72,7 @@ export function PerformancePanel() {
           </a>
         </div>
       </header>
+      <RateTrend from={from} />
       <div className="sv-table-wrap">
         <table className="sv-table">
           <thead>
