@@ -151,7 +151,7 @@ export const en = {
   'deadline.action.refuse_suspension': 'Suspension refused',
   'deadline.action.resume': 'Suspension lifted',
   'deadline.urged': 'Urged',
-  'deadline.escalated': '督办 L{n}',
+  'deadline.escalated': 'Escalated L{n}',
   'deadline.request': 'Stop the clock',
   'deadline.kind.extension': 'Extension (延期)',
   'deadline.kind.suspension': 'Suspension (挂账)',

@@ -6,11 +6,20 @@ import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { selectLocale, useAppStore } from '../../store/cityStore.ts';
 
+// One formatter per locale and zone: a long queue renders many lights.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 function useClockText() {
   const locale = useAppStore(selectLocale);
   const timeZone = useAppStore((s) => s.ui.timeZone);
-  return (iso: string) =>
-    new Intl.DateTimeFormat(locale, { timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+  const key = `${locale}|${timeZone}`;
+  let fmt = formats.get(key);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat(locale, { timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+    formats.set(key, fmt);
+  }
+  const format = fmt;
+  return (iso: string) => format.format(new Date(iso));
 }
 
 export function DeadlineLight({ incident, detailed = false }: { incident: Pick<Incident, 'deadline' | 'escalationLevel'>; detailed?: boolean }) {

@@ -1,7 +1,7 @@
 // Requests to stop a case's clock — extension (延期) and suspension (挂账) — approved or refused
 // by the supervisor (audited on the server); running suspensions can be lifted here.
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DeadlineRequest } from '../../../shared/domain/types.ts';
 import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { api, ApiError } from '../../api/http.ts';
@@ -25,10 +25,23 @@ export function ApprovalsPanel() {
       .then((r) => setRequests(r.items))
       .catch(() => undefined);
   }, []);
+  // At most one fetch a second however busy the stream is.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
-    const timer = setTimeout(load, 150);
-    return () => clearTimeout(timer);
+    if (pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      load();
+    }, 1000);
   }, [load, versionKey]);
+  useEffect(
+    () => () => {
+      if (pending.current) clearTimeout(pending.current);
+      pending.current = null;
+    },
+    [],
+  );
+  useEffect(load, [load]);
   const run = async (call: () => Promise<unknown>) => {
     setError(null);
     try {
