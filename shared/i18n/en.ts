@@ -216,4 +216,5 @@ export const en = {
   'deadline.action.approve_return': 'Return upheld',
   'deadline.action.refuse_return': 'Return found unjustified',
   'supervise.callbackResolved': 'The caller says the problem is solved',
+  'dispatch.sort.deadline': 'Due first',
 } as const;

@@ -218,4 +218,5 @@ export const zhCN: Record<MessageKey, string> = {
   'deadline.action.approve_return': '退回已认可',
   'deadline.action.refuse_return': '退回不予认可',
   'supervise.callbackResolved': '来电人表示问题已解决',
+  'dispatch.sort.deadline': '时限优先',
 };
