@@ -949,27 +949,44 @@ export class SqliteStore implements Store {
   }
 
   async evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]> {
-    const where = ['created_at >= ?', 'created_at < ?', "status != 'merged'"];
+    const where = ['i.created_at >= ?', 'i.created_at < ?', "i.status != 'merged'"];
     const params: unknown[] = [filter.from, filter.to];
     if (filter.districtId) {
-      where.push('district_id = ?');
+      where.push('i.district_id = ?');
       params.push(filter.districtId);
     }
     if (filter.category) {
-      where.push("(category = ? OR category LIKE ? ESCAPE '\\')");
+      where.push("(i.category = ? OR i.category LIKE ? ESCAPE '\\')");
       params.push(filter.category, `${filter.category.replace(/[\\%_]/g, '\\$&')}.%`);
     }
+    const cohort = where.join(' AND ');
+    // Three set queries (incidents, their tasks, the timeline entries that matter), not two per incident.
     return this.db.transaction(() => {
-      const incidents = (this.db.prepare(`SELECT data FROM incidents WHERE ${where.join(' AND ')} ORDER BY created_at`).all(...params) as Row[]).map(
+      const incidents = (this.db.prepare(`SELECT i.data FROM incidents i WHERE ${cohort} ORDER BY i.created_at`).all(...params) as Row[]).map(
         (r) => JSON.parse(r.data as string) as Incident,
       );
-      const tasksOf = this.stmt.tasksOf;
-      const actions = this.db.prepare(
-        "SELECT json_extract(data, '$.action') AS action, json_extract(data, '$.note') AS note, json_extract(data, '$.to') AS \"to\" FROM timeline WHERE incident_id = ? AND json_extract(data, '$.action') IN ('return', 'reopen', 'verify', 'resolve')",
-      );
+      const tasksBy = new Map<string, Task[]>();
+      for (const r of this.db.prepare(`SELECT t.incident_id, t.data FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE ${cohort} ORDER BY t.rowid`).all(...params) as Row[]) {
+        const list = tasksBy.get(r.incident_id as string) ?? [];
+        list.push(JSON.parse(r.data as string) as Task);
+        tasksBy.set(r.incident_id as string, list);
+      }
+      const entriesBy = new Map<string, Row[]>();
+      const entryRows = this.db
+        .prepare(
+          `SELECT tl.incident_id, json_extract(tl.data, '$.action') AS action, json_extract(tl.data, '$.note') AS note, json_extract(tl.data, '$.to') AS "to"
+           FROM timeline tl JOIN incidents i ON i.id = tl.incident_id
+           WHERE ${cohort} AND json_extract(tl.data, '$.action') IN ('return', 'reopen', 'verify', 'resolve') ORDER BY tl.id`,
+        )
+        .all(...params) as Row[];
+      for (const r of entryRows) {
+        const list = entriesBy.get(r.incident_id as string) ?? [];
+        list.push(r);
+        entriesBy.set(r.incident_id as string, list);
+      }
       return incidents.map((incident): EvaluationRecord => {
-        const tasks = (tasksOf.all(incident.id) as Row[]).map((r) => JSON.parse(r.data as string) as Task);
-        const entries = actions.all(incident.id) as Row[];
+        const tasks = tasksBy.get(incident.id) ?? [];
+        const entries = entriesBy.get(incident.id) ?? [];
         const resolvedTasks = tasks.filter((t) => t.status === 'resolved');
         return {
           id: incident.id,
