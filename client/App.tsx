@@ -14,6 +14,7 @@ import { initialState } from './store/cityStore.ts';
 const ScreenPage = lazy(() => import('./pages/ScreenPage.tsx').then((m) => ({ default: m.ScreenPage })));
 const DispatchPage = lazy(() => import('./pages/DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })));
 const FieldPage = lazy(() => import('./pages/FieldPage.tsx').then((m) => ({ default: m.FieldPage })));
+const AdminDeadlinesPage = lazy(() => import('./pages/AdminDeadlinesPage.tsx').then((m) => ({ default: m.AdminDeadlinesPage })));
 const SupervisePage = lazy(() => import('./pages/SupervisePage.tsx').then((m) => ({ default: m.SupervisePage })));
 
 /** Names the screens need to label things: categories and districts, loaded once per sign-in. */
@@ -81,6 +82,7 @@ export function App() {
         <Route path="/dispatch" component={DispatchPage} />
         <Route path="/field" component={FieldPage} />
         <Route path="/supervise" component={SupervisePage} />
+        <Route path="/admin/deadlines" component={AdminDeadlinesPage} />
         <Route path="/admin">
           <ComingSoonPage titleKey="nav.admin" />
         </Route>

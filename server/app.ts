@@ -14,6 +14,9 @@ import { loadCityReference, sensorFromFixture, unitFromFixture, type CityReferen
 import { IngestService } from './ingest/ingestService.ts';
 import { IncidentService } from './services/incidents.ts';
 import { MetricsService } from './services/metrics.ts';
+import { DeadlineService } from './services/deadlines.ts';
+import { deadlineRoutes } from './http/routes/deadlineRoutes.ts';
+import { metricsRoutes } from './http/routes/metricsRoutes.ts';
 import { SensorWatch } from './services/sensorWatch.ts';
 import { DEFAULT_HUB_OPTIONS, LiveHub, type LiveSocket } from './realtime/liveHub.ts';
 import { createLiveServer } from './realtime/liveServer.ts';
@@ -41,6 +44,7 @@ export interface CityServer {
   incidents: IncidentService;
   hub: LiveHub;
   metrics: MetricsService;
+  deadlines: DeadlineService;
   sensorWatch: SensorWatch;
   mqtt: MqttSource | null;
   close(): Promise<void>;
@@ -89,11 +93,19 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
     factDelayMs: config.live.factDelayMs,
   });
   await hub.start();
-  const metrics = new MetricsService(store, hub, config.timeZone);
+  // Real time, unless a test injected its clock (never settable from the environment).
+  const clock = config.clock ?? (() => new Date());
+  const deadlines = new DeadlineService(store, hub, city, { ...config.workCalendar, timeZone: config.timeZone }, clock, {
+    tickMs: config.deadlineTickMs,
+    fixturesDir: config.cityDir,
+  });
+  await deadlines.load();
+  const metrics = new MetricsService(store, hub, config.timeZone, 2000, clock);
   const ingest = new IngestService(store, city, hub, config.timeZone, [], config.autoLinkScore);
+  ingest.setIncidentStamp(deadlines.stampNew);
   ingest.registerSensors(sensors);
   await ingest.start();
-  const incidents = new IncidentService(store, hub, ingest, city);
+  const incidents = new IncidentService(store, hub, ingest, city, deadlines.stamp);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -111,6 +123,8 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
   app.use('/api', express.json({ limit: '100kb' }));
   app.use('/api/auth', authRoutes(auth, false));
   app.use('/api', incidentRoutes(store, incidents));
+  app.use('/api', deadlineRoutes(store, deadlines));
+  app.use('/api', metricsRoutes({ store, city, metrics, timeZone: config.timeZone }));
   app.use('/api', cityRoutes({ store, city, metrics, hub, fixturesDir: config.cityDir, tilesUrl: config.tilesUrl, timeZone: config.timeZone }));
   app.use('/api', notFoundHandler);
   // The map's tiles: one PMTiles archive read with HTTP range requests.
@@ -138,6 +152,7 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
   });
 
   metrics.start();
+  deadlines.start();
   const sensorWatch = new SensorWatch(store, hub);
   sensorWatch.start();
   await hooks.beforeListen?.({ store, ingest, incidents, city, logger });
@@ -155,6 +170,7 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
   const close = () => {
     closing ??= (async () => {
       metrics.stop();
+      await deadlines.stop();
       sensorWatch.stop();
       await mqtt?.stop();
       hub.close();
@@ -165,7 +181,7 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
     return closing;
   };
 
-  return { config, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, metrics, sensorWatch, mqtt, close };
+  return { config, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, metrics, deadlines, sensorWatch, mqtt, close };
 }
 
 export { DEMO_ACCOUNTS, DEMO_INGEST_KEY };

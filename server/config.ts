@@ -4,10 +4,35 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { FIXTURES_DIR } from './services/cityReference.ts';
+import { parseWorkHours, type WorkCalendar } from '../shared/domain/workCalendar.ts';
 
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
   .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+const DATE_LIST = /^$|^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?(,\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?)*$/;
+
+/** "2026-10-01..2026-10-03,2026-12-25" → each date. */
+function expandDates(text: string): string[] {
+  if (!text) return [];
+  return text.split(',').flatMap((part) => {
+    const [from, to = from] = part.split('..') as [string, string?];
+    const out: string[] = [];
+    for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`) && out.length < 400; t += 86_400_000) {
+      out.push(new Date(t).toISOString().slice(0, 10));
+    }
+    return out;
+  });
+}
+
+function expandWeekdays(text: string): number[] {
+  return [...new Set(text.split(',').flatMap((part) => {
+    const [a, b = a] = part.split('-').map(Number) as [number, number?];
+    const out: number[] = [];
+    for (let d = a; d <= b; d += 1) out.push(d);
+    return out;
+  }))];
+}
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -32,6 +57,11 @@ const EnvSchema = z.object({
   CITY_DIR: z.string().optional(),
   AUTO_LINK_SCORE: z.coerce.number().min(0).max(2).default(0.7),
   INGEST_RATE_PER_MIN: z.coerce.number().int().min(1).default(6000),
+  WORK_HOURS: z.string().default('09:00-12:00,13:00-18:00'),
+  WORK_DAYS: z.string().regex(/^[0-6](-[0-6])?(,[0-6](-[0-6])?)*$/, 'weekday numbers 0 (Sunday) … 6, e.g. 1-5').default('1-5'),
+  HOLIDAYS: z.string().regex(DATE_LIST, 'YYYY-MM-DD dates or YYYY-MM-DD..YYYY-MM-DD ranges, comma-separated').default(''),
+  EXTRA_WORKDAYS: z.string().regex(DATE_LIST, 'YYYY-MM-DD dates or ranges, comma-separated').default(''),
+  DEADLINE_TICK_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
 export interface Config {
@@ -57,6 +87,15 @@ export interface Config {
   autoLinkScore: number;
   /** Ingest requests a minute per API key (or user). */
   ingestRatePerMin: number;
+  /** The working calendar deadlines in working hours and working days are measured on. */
+  workCalendar: WorkCalendar;
+  /** How often the deadline scheduler looks for cases to escalate. */
+  deadlineTickMs: number;
+  /**
+   * Tests only: the clock the deadline scheduler and evaluation read. Never set from the
+   * environment, so a production server always runs on real time.
+   */
+  clock?: () => Date;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -66,6 +105,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  let hours: [number, number][];
+  try {
+    hours = parseWorkHours(e.WORK_HOURS);
+  } catch (error) {
+    throw new Error(`Invalid configuration:\n  WORK_HOURS: ${(error as Error).message}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -84,6 +129,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cityDir: path.resolve(e.CITY_DIR ?? FIXTURES_DIR),
     autoLinkScore: e.AUTO_LINK_SCORE,
     ingestRatePerMin: e.INGEST_RATE_PER_MIN,
+    workCalendar: { timeZone: e.TIME_ZONE, hours, weekdays: expandWeekdays(e.WORK_DAYS), holidays: expandDates(e.HOLIDAYS), extraWorkdays: expandDates(e.EXTRA_WORKDAYS) },
+    deadlineTickMs: e.DEADLINE_TICK_MS,
   };
 }
 

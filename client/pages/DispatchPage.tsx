@@ -10,6 +10,7 @@ import { useT } from '../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectLocale, useAppStore } from '../store/cityStore.ts';
 import { SEVERITIES, type Severity } from '../../shared/domain/types.ts';
 import { TopBar } from './TopBar.tsx';
+import { DeadlineLight } from '../features/deadlines/DeadlineLight.tsx';
 
 export function DispatchPage() {
   const t = useT();
@@ -112,6 +113,7 @@ export function DispatchPage() {
                     <span className={`feed__badge badge--${i.severity}`}>{t(`severity.${i.severity}` as MessageKey)}</span>
                     <span className="queue__title">{i.category ? label(i.category) : i.title}</span>
                     <span className="queue__age">{t('dispatch.age', { n: minutesAgo(i.createdAt) })}</span>
+                    <DeadlineLight incident={i} />
                     <span className="queue__status">{t(`status.${i.status}` as MessageKey)}</span>
                   </button>
                 </li>

@@ -10,6 +10,8 @@ import { useSharePosition } from '../features/field/useSharePosition.ts';
 import { useT } from '../i18n/useT.ts';
 import { selectCategories, selectConnection, selectLocale, selectUser, useAppStore } from '../store/cityStore.ts';
 import { TopBar } from './TopBar.tsx';
+import { DeadlineLight } from '../features/deadlines/DeadlineLight.tsx';
+import { ClockRequestForm } from '../features/deadlines/ClockRequestForm.tsx';
 
 const NEXT: Record<string, 'accept' | 'arrive' | 'resolve'> = { assigned: 'accept', accepted: 'arrive', on_scene: 'resolve' };
 
@@ -65,6 +67,7 @@ function TaskCard({ task }: { task: Task }) {
         <strong>{category ? (locale === 'zh-CN' ? category.name.zh : category.name.en) : (incident?.title ?? '')}</strong>
         <span className="task__status">{t(`field.task.${task.status}` as MessageKey)}</span>
       </div>
+      {incident && <DeadlineLight incident={incident} detailed />}
       {incident && <p className="task__text">{incident.text}</p>}
       {incident?.address && <p className="task__where">{incident.address}</p>}
       <label className="field">
@@ -83,6 +86,7 @@ function TaskCard({ task }: { task: Task }) {
         </p>
       )}
       {queued && <p className="detail__muted">{t('field.queued')}</p>}
+      {incident?.deadline && !incident.deadline.paused && <ClockRequestForm incidentId={task.incidentId} />}
       <div className="task__buttons">
         {next && (
           <button type="button" className="btn btn--primary btn--big" data-action={next} disabled={queued || (next === 'resolve' && !note.trim())} onClick={() => send(next)}>

@@ -8,6 +8,10 @@ import { api, ApiError } from '../api/http.ts';
 import { useT } from '../i18n/useT.ts';
 import { selectCategories, selectLocale, useAppStore } from '../store/cityStore.ts';
 import { TopBar } from './TopBar.tsx';
+import { OverduePanel } from '../features/supervise/OverduePanel.tsx';
+import { ApprovalsPanel } from '../features/supervise/ApprovalsPanel.tsx';
+import { PerformancePanel } from '../features/supervise/PerformancePanel.tsx';
+import { HotspotsPanel } from '../features/supervise/HotspotsPanel.tsx';
 
 function VerifyCard({ incident }: { incident: Incident }) {
   const t = useT();
@@ -70,10 +74,11 @@ function VerifyCard({ incident }: { incident: Incident }) {
 function CallbackCard({ incident }: { incident: Incident }) {
   const t = useT();
   const [error, setError] = useState<string | null>(null);
+  const [resolved, setResolved] = useState(true);
   const rate = async (satisfaction: Satisfaction) => {
     setError(null);
     try {
-      await api.post(`/api/incidents/${incident.id}/actions`, { action: 'rate', version: incident.version, satisfaction });
+      await api.post(`/api/incidents/${incident.id}/actions`, { action: 'rate', version: incident.version, satisfaction, resolved });
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
@@ -89,6 +94,10 @@ function CallbackCard({ incident }: { incident: Incident }) {
           {error}
         </p>
       )}
+      <label className="check">
+        <input type="checkbox" name="resolved" checked={resolved} onChange={(e) => setResolved(e.target.checked)} />
+        <span>{t('supervise.callbackResolved')}</span>
+      </label>
       <div className="task__buttons">
         {SATISFACTIONS.map((s) => (
           <button key={s} type="button" className="btn" data-action={`rate-${s}`} onClick={() => void rate(s)}>
@@ -112,6 +121,10 @@ export function SupervisePage() {
     <div className="screen">
       <TopBar />
       <main className="supervise">
+        <div className="sv-grid">
+          <OverduePanel />
+          <ApprovalsPanel />
+        </div>
         <h2 className="panel__title">
           {t('supervise.title')} · {resolved.length}
         </h2>
@@ -120,6 +133,10 @@ export function SupervisePage() {
           {t('supervise.callback')} · {toCall.length}
         </h2>
         {toCall.length === 0 ? <p className="detail__muted">{t('supervise.callbackEmpty')}</p> : <ol className="tasks tasks--grid">{toCall.map((i) => <CallbackCard key={i.id} incident={i} />)}</ol>}
+        <div className="sv-grid supervise__section">
+          <PerformancePanel />
+          <HotspotsPanel />
+        </div>
       </main>
     </div>
   );

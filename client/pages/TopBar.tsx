@@ -25,6 +25,11 @@ export function TopBar() {
           <span className="conn__dot" />
           {t(`connection.${connection.state}` as MessageKey)}
         </span>
+        {user?.role === 'admin' && (
+          <a className="btn btn--ghost" href="/admin/deadlines" onClick={(e) => { e.preventDefault(); navigate('/admin/deadlines'); }}>
+            {t('admin.deadlines')}
+          </a>
+        )}
         <LanguageSwitch />
         {user && <span className="topbar__user">{user.displayName}</span>}
         <button type="button" className="btn btn--ghost" onClick={handleLogout}>

@@ -13,7 +13,7 @@ import {
 import { openIncident } from '../../shared/domain/incidentFactory.ts';
 import { INITIAL_RULE_STATE, evaluate } from '../../shared/domain/alarmRule.ts';
 import { localDateCode } from '../../shared/domain/time.ts';
-import type { Alarm, LonLat, Sensor, SensorState, Severity } from '../../shared/domain/types.ts';
+import type { Alarm, Incident, LonLat, Sensor, SensorState, Severity } from '../../shared/domain/types.ts';
 import type { IngestCommit, IngestWrite, ReadingDecider, Store } from '../store/Store.ts';
 import type { LiveHub } from '../realtime/liveHub.ts';
 import type { CityReference } from '../services/cityReference.ts';
@@ -57,6 +57,13 @@ export class IngestService {
   }
 
   private readonly repeats = new RepeatCallIndex();
+  /** Gives a newly opened incident its first deadline; identity until deadlines are wired in. */
+  private stampNew: (incident: Incident) => Incident = (incident) => incident;
+
+  /** Every incident opened by ingest (reports, calls, alarms) is born with its clock running. */
+  setIncidentStamp(stamp: (incident: Incident) => Incident): void {
+    this.stampNew = stamp;
+  }
 
   /** Load the open incidents of the last day into the repeated-call index. */
   async start(now = new Date()): Promise<void> {
@@ -158,7 +165,7 @@ export class IngestService {
       const category = this.categoryForMetric(sensor.metric);
       if (!category) return { state, alarm };
       const text = `传感器 ${sensor.id} ${sensor.metric} = ${value} ${sensor.unit}（告警阈值 ${sensor.rule.alarm}）/ Sensor ${sensor.id} ${sensor.metric} = ${value} ${sensor.unit} (alarm ${sensor.rule.alarm})`;
-      const opened = openIncident({
+      const opened = this.stampNew(openIncident({
         id: randomUUID(),
         codePrefix: `GD-${localDateCode(at, this.timeZone)}`,
         source: 'sensor',
@@ -169,7 +176,7 @@ export class IngestService {
         address: null,
         placement: { gridId: sensor.gridId, districtId: sensor.districtId, streetId: this.city.gridIndex.locate(sensor.location)?.streetId ?? '' },
         now: at,
-      });
+      }));
       return { state, alarm, openIncident: opened };
     }
     if (rule.level !== 'alarm' && activeAlarm) return { state, alarm: { ...activeAlarm, status: 'cleared', clearedAt: at, value } };
@@ -256,7 +263,7 @@ export class IngestService {
   }
 
   private newIncident(event: IngestEvent, text: string, category: string | null, severity: Severity, location: LonLat | null, address: string | null, now: string) {
-    return openIncident({
+    return this.stampNew(openIncident({
       id: randomUUID(),
       codePrefix: `GD-${localDateCode(now, this.timeZone)}`,
       source: event.source,
@@ -267,7 +274,7 @@ export class IngestService {
       address,
       placement: location ? this.city.gridIndex.locate(location) : null,
       now,
-    });
+    }));
   }
 
   private severityOf(category: string | null): Severity {

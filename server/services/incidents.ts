@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { adjustParent, decide, type Decision, type IncidentCommand, type Refusal } from '../../shared/domain/incidentMachine.ts';
 import { TASK_STATUS_AFTER, isTaskOpen } from '../../shared/domain/taskMachine.ts';
-import type { Actor, Incident, Task, Unit } from '../../shared/domain/types.ts';
+import type { Actor, DeadlineRequest, Incident, Task, Unit } from '../../shared/domain/types.ts';
 import type { CreateIncidentReq, IncidentActionReq, TaskActionReq } from '../../shared/protocol/schemas.ts';
 import type { IncidentUpdate, Store } from '../store/Store.ts';
 import type { LiveHub } from '../realtime/liveHub.ts';
@@ -30,6 +30,8 @@ export class IncidentService {
     private readonly hub: LiveHub,
     private readonly ingest: IngestService,
     private readonly city: CityReference,
+    /** Stamps the incident after a command with its clock (deadlines); runs inside the command's transaction. */
+    private readonly stamp: (before: Incident, after: Incident, at: string) => Incident = (_before, after) => after,
   ) {
     this.speedKmhByType = new Map(city.unitTypes.map((t) => [t.type, t.speedKmh]));
   }
@@ -176,8 +178,31 @@ export class IncidentService {
         updatedAt: at,
       };
       const done = req.action === 'resolve' || req.action === 'return';
+      // A return waits for the supervisor's arbitration: upheld, or found unjustified (退回仲裁).
+      const arbitration: DeadlineRequest[] =
+        req.action === 'return'
+          ? [
+              {
+                id: randomUUID(),
+                incidentId: incident.id,
+                incidentCode: incident.code,
+                districtId: incident.districtId,
+                kind: 'return',
+                unitId: current.unitId,
+                reason: reason ?? '',
+                minutes: null,
+                status: 'pending',
+                requestedBy: actor.id,
+                requestedAt: at,
+                decidedBy: null,
+                decidedAt: null,
+                note: null,
+              },
+            ]
+          : [];
       return {
         decision,
+        requests: arbitration,
         tasks: [updated],
         units: done && unit && !otherOpen ? [{ ...unit, status: 'available' }] : [],
         ...(req.photo ? { attachPhotoId: req.photo } : {}),
@@ -188,7 +213,12 @@ export class IncidentService {
   }
 
   private async apply(id: string, at: string, updater: Parameters<Store['updateIncident']>[1], relatedIds: string[] = []): Promise<CommandOutcome<Incident>> {
-    const result = await this.store.updateIncident(id, updater, at, relatedIds);
+    const stamped: typeof updater = (incident, tasks, related) => {
+      const update = updater(incident, tasks, related);
+      if (!update.decision.ok) return update;
+      return { ...update, decision: { ...update.decision, incident: this.stamp(incident, update.decision.incident, at) } };
+    };
+    const result = await this.store.updateIncident(id, stamped, at, relatedIds);
     if (!result) return { ok: false, kind: 'not_found', message: `no incident ${id}` };
     if (!result.decision.ok) return { ok: false, kind: 'refused', refusal: result.decision.refusal };
     this.hub.publish(result.changes);

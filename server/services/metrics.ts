@@ -1,8 +1,9 @@
 // The city's vital signs, computed on the server so every screen states the same figure.
 // Recomputed on a short period and pushed as `metrics` telemetry when they change.
 
-import type { CityMetrics } from '../../shared/domain/types.ts';
+import type { Actor, CityMetrics } from '../../shared/domain/types.ts';
 import { localDayStart, localHour, median } from '../../shared/domain/time.ts';
+import { evaluate, evaluateBy, hotspots, isOverdue, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy, type Hotspot } from '../../shared/domain/evaluation.ts';
 import type { MetricsInputs, Store } from '../store/Store.ts';
 import type { LiveHub } from '../realtime/liveHub.ts';
 
@@ -18,8 +19,7 @@ export function cityMetrics(inputs: MetricsInputs, now: string, timeZone: string
     at: now,
     openIncidents: inputs.openIncidents,
     newToday: inputs.newToday,
-    // Deadlines arrive with the evaluation issue; until then nothing is counted overdue.
-    overdue: 0,
+    overdue: inputs.overdue ?? 0,
     callsToday: inputs.callsToday,
     activeAlarms: inputs.activeAlarms,
     sensorsOnlinePct: inputs.sensorsTotal > 0 ? Math.round((inputs.sensorsOnline / inputs.sensorsTotal) * 1000) / 10 : null,
@@ -34,24 +34,158 @@ export function cityMetrics(inputs: MetricsInputs, now: string, timeZone: string
   };
 }
 
+/** What an evaluation covers: a district (an officer's own, whatever they ask), a unit, a category, a time range. */
+export interface EvaluationScope {
+  districtId?: string;
+  unitId?: string;
+  category?: string;
+  from: string;
+  to: string;
+}
+
+export interface MetricsSummary extends CityMetrics {
+  scope: EvaluationScope;
+  evaluation: Evaluation;
+  /** Rates per 10,000 residents need populations; the fixtures give none, so this stays null. */
+  perTenThousand: null;
+}
+
+export interface TimeseriesPoint {
+  at: string;
+  cases: number;
+  responseRate: number | null;
+  resolutionRate: number | null;
+  satisfactionRate: number | null;
+  overdue: number;
+}
+
+/** The day's 12345 rates on the live vital signs are recomputed at most this often. */
+const EVALUATION_CACHE_MS = 30_000;
+const MAX_BUCKETS = 800;
+
 export class MetricsService {
   private timer: NodeJS.Timeout | null = null;
   private lastKey = '';
+  private today: { at: number; day: string; evaluation: Evaluation } | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly hub: LiveHub,
     private readonly timeZone: string,
     private readonly periodMs = 2000,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async compute(now = new Date()): Promise<CityMetrics> {
+  async compute(now = this.clock()): Promise<CityMetrics> {
     const iso = now.toISOString();
-    const inputs = await this.store.metricsInputs(
-      localDayStart(iso, this.timeZone),
-      new Date(now.getTime() - ONLINE_INTERVALS * SENSOR_INTERVAL_MS).toISOString(),
-    );
-    return cityMetrics(inputs, iso, this.timeZone);
+    const dayStart = localDayStart(iso, this.timeZone);
+    const inputs = await this.store.metricsInputs(dayStart, new Date(now.getTime() - ONLINE_INTERVALS * SENSOR_INTERVAL_MS).toISOString());
+    const metrics = cityMetrics(inputs, iso, this.timeZone);
+    if (!this.today || this.today.day !== dayStart || now.getTime() - this.today.at > EVALUATION_CACHE_MS) {
+      const evaluation = evaluate(await this.store.evaluationRecords({ from: dayStart, to: iso }), iso);
+      this.today = { at: now.getTime(), day: dayStart, evaluation };
+    }
+    const e = this.today.evaluation;
+    return { ...metrics, responseRate: e.responseRate, resolutionRate: e.resolutionRate, satisfactionRate: e.satisfactionRate };
+  }
+
+  /** The scope a caller may evaluate: an officer is held to their own district. */
+  scopeFor(actor: Actor, q: { district?: string; unit?: string; category?: string; from?: string; to?: string }, now = this.clock()): EvaluationScope {
+    const iso = now.toISOString();
+    const to = q.to ? new Date(q.to).toISOString() : iso;
+    const from = q.from ? new Date(q.from).toISOString() : localDayStart(to, this.timeZone);
+    const districtId = actor.role === 'officer' ? (actor.districtId ?? '(none)') : q.district;
+    return { from, to, ...(districtId ? { districtId } : {}), ...(q.unit ? { unitId: q.unit } : {}), ...(q.category ? { category: q.category } : {}) };
+  }
+
+  async records(scope: EvaluationScope): Promise<EvaluationRecord[]> {
+    const records = await this.store.evaluationRecords({ from: scope.from, to: scope.to, districtId: scope.districtId, category: scope.category });
+    return scope.unitId ? records.filter((r) => r.unitIds.includes(scope.unitId!)) : records;
+  }
+
+  /** Open cases in scope (whenever created) whose stage limit has run out. */
+  private async overdueNow(scope: EvaluationScope, now: string): Promise<number> {
+    let after = '';
+    let n = 0;
+    for (;;) {
+      const page = await this.store.openIncidents(after, 1000);
+      if (page.length === 0) break;
+      for (const i of page) {
+        if (scope.districtId && i.districtId !== scope.districtId) continue;
+        if (scope.category && i.category !== scope.category && !i.category?.startsWith(`${scope.category}.`)) continue;
+        if (scope.unitId && i.unitId !== scope.unitId) continue;
+        if (isOverdue({ status: i.status, deadline: i.deadline ?? null }, now)) n += 1;
+      }
+      after = page[page.length - 1]!.id;
+    }
+    return n;
+  }
+
+  /** The vital signs and the evaluation for a scope. Live figures are city-wide unless a district is in scope. */
+  async summary(scope: EvaluationScope, now = this.clock()): Promise<MetricsSummary> {
+    const iso = now.toISOString();
+    const [live, records, overdue] = await Promise.all([this.compute(now), this.records(scope), this.overdueNow(scope, iso)]);
+    const evaluation = evaluate(records, iso);
+    const dayStart = localDayStart(iso, this.timeZone);
+    const scoped = Boolean(scope.districtId || scope.unitId || scope.category);
+    const base: CityMetrics = { ...live, overdue };
+    if (scoped) {
+      base.openIncidents = records.filter((r) => ['new', 'triaged', 'dispatched', 'accepted', 'on_scene', 'resolved'].includes(r.status)).length;
+      base.newToday = records.filter((r) => r.createdAt >= dayStart).length;
+      base.callsToday = records.filter((r) => r.source === 'hotline' && r.createdAt >= dayStart).length;
+      base.incidentsByHour = new Array<number>(24).fill(0);
+      for (const r of records) if (r.createdAt >= dayStart) base.incidentsByHour[localHour(r.createdAt, this.timeZone)]! += 1;
+    }
+    if (scope.districtId) {
+      const [units, sensors] = await Promise.all([this.store.listUnits(), this.store.listSensors()]);
+      const mine = units.filter((u) => u.homeDistrictId === scope.districtId);
+      const here = sensors.filter((s) => s.districtId === scope.districtId);
+      base.unitsAvailable = mine.filter((u) => u.status === 'available').length;
+      base.unitsBusy = mine.filter((u) => u.status === 'busy').length;
+      base.activeAlarms = here.filter((s) => s.level === 'alarm').length;
+      base.sensorsOnlinePct = here.length ? Math.round((here.filter((s) => s.online).length / here.length) * 1000) / 10 : null;
+    }
+    return {
+      ...base,
+      medianDispatchMinutes: evaluation.stageMinutes.dispatch.median,
+      medianArriveMinutes: evaluation.stageMinutes.arrive.median,
+      responseRate: evaluation.responseRate,
+      resolutionRate: evaluation.resolutionRate,
+      satisfactionRate: evaluation.satisfactionRate,
+      scope,
+      evaluation,
+      perTenThousand: null,
+    };
+  }
+
+  /** The rates per local day or hour of creation across the scope's range. */
+  async timeseries(scope: EvaluationScope, bucket: 'day' | 'hour', now = this.clock()): Promise<TimeseriesPoint[]> {
+    const records = await this.records(scope);
+    const starts: string[] = [];
+    let at = bucket === 'day' ? localDayStart(scope.from, this.timeZone) : new Date(Math.floor(Date.parse(scope.from) / 3_600_000) * 3_600_000).toISOString();
+    while (at < scope.to && starts.length < MAX_BUCKETS) {
+      starts.push(at);
+      // A day is 23–25 hours across DST: step into the next day, then back to its midnight.
+      at = bucket === 'day' ? localDayStart(new Date(Date.parse(at) + 26 * 3_600_000).toISOString(), this.timeZone) : new Date(Date.parse(at) + 3_600_000).toISOString();
+    }
+    const iso = now.toISOString();
+    return starts.map((start, i) => {
+      const end = starts[i + 1] ?? scope.to;
+      const e = evaluate(records.filter((r) => r.createdAt >= start && r.createdAt < end), iso);
+      return { at: start, cases: e.cases, responseRate: e.responseRate, resolutionRate: e.resolutionRate, satisfactionRate: e.satisfactionRate, overdue: e.overdue };
+    });
+  }
+
+  /** Performance table by district, unit or category, ranked. */
+  async table(scope: EvaluationScope, by: GroupBy, now = this.clock()): Promise<EvaluationRow[]> {
+    return evaluateBy(await this.records(scope), by, now.toISOString());
+  }
+
+  /** 每月一题: the grid × category pairs with the most repeated complaints over the last 30 days. */
+  async hotspots(districtId: string | undefined, now = this.clock()): Promise<Hotspot[]> {
+    const iso = now.toISOString();
+    const from = new Date(now.getTime() - 30 * 86_400_000).toISOString();
+    return hotspots(await this.store.evaluationRecords({ from, to: iso, ...(districtId ? { districtId } : {}) }), iso);
   }
 
   /** Compute now and push if anything but the timestamp changed. */

@@ -6,12 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
-import type { Alarm, Category, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
+import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
+import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
+import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import type {
   ApiKeyRecord,
   AuditEntry,
+  DeadlineRefresher,
+  DeadlineRequestFilter,
+  EvaluationFilter,
   AuditInput,
   IncidentFilter,
   IncidentUpdater,
@@ -117,13 +122,13 @@ export class SqliteStore implements Store {
         'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
       ),
       insertIncident: db.prepare(
-        `INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data, dispatched_at, on_scene_at, parent_id)
-         VALUES (@id, @code, @status, @districtId, @category, @severity, @createdAt, @updatedAt, @version, @data, @dispatchedAt, @onSceneAt, @parentId)`,
+        `INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data, dispatched_at, on_scene_at, parent_id, deadline_next_at)
+         VALUES (@id, @code, @status, @districtId, @category, @severity, @createdAt, @updatedAt, @version, @data, @dispatchedAt, @onSceneAt, @parentId, @deadlineNextAt)`,
       ),
       updateIncident: db.prepare(
         `UPDATE incidents SET status = @status, district_id = @districtId, category = @category, severity = @severity,
            updated_at = @updatedAt, version = @version, data = @data, dispatched_at = @dispatchedAt, on_scene_at = @onSceneAt,
-           parent_id = @parentId
+           parent_id = @parentId, deadline_next_at = @deadlineNextAt
          WHERE id = @id AND version = @previousVersion`,
       ),
       getIncident: db.prepare('SELECT data FROM incidents WHERE id = ?'),
@@ -381,6 +386,7 @@ export class SqliteStore implements Store {
       dispatchedAt: incident.stageAt.dispatched ?? null,
       onSceneAt: incident.stageAt.on_scene ?? null,
       parentId: incident.parentId,
+      deadlineNextAt: isOpen(incident.status) ? (incident.deadline?.nextAt ?? null) : null,
     };
   }
 
@@ -619,6 +625,7 @@ export class SqliteStore implements Store {
         this.stmt.upsertUnit.run(unit.id, JSON.stringify(unit));
         changes.push(this.append({ type: 'unit', unit }, at));
       }
+      for (const request of update.requests ?? []) this.writeRequest(request);
       return { decision, changes };
     });
     return run.immediate();
@@ -827,6 +834,10 @@ export class SqliteStore implements Store {
     for (const s of this.latest.values()) if (s.at !== null && s.at >= onlineSince) online += 1;
     return {
       openIncidents: count(`SELECT COUNT(*) AS n FROM incidents WHERE status IN (${placeholders})`, ...OPEN_STATUSES),
+      overdue: count(
+        `SELECT COUNT(*) AS n FROM incidents WHERE status IN (${placeholders}) AND json_extract(data, '$.deadline.light') = 'red' AND json_extract(data, '$.deadline.paused') IS NOT 1`,
+        ...OPEN_STATUSES,
+      ),
       newToday: count('SELECT COUNT(*) AS n FROM incidents WHERE created_at >= ?', dayStart),
       callsToday: count("SELECT COUNT(*) AS n FROM events WHERE source = 'hotline' AND received_at >= ?", dayStart),
       activeAlarms: this.activeAlarms.size,
@@ -844,6 +855,178 @@ export class SqliteStore implements Store {
     };
   }
 
+
+  // ---- deadlines, escalation and evaluation ----
+
+  async acquireLease(name: string, holder: string, ttlMs: number, now: string): Promise<boolean> {
+    const expires = new Date(Date.parse(now) + ttlMs).toISOString();
+    // Take it if free or expired, renew it if ours; otherwise leave it to its holder.
+    const result = this.db
+      .prepare(
+        `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+         WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
+      )
+      .run(name, holder, expires, now);
+    return result.changes === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+  }
+
+  async dueDeadlines(now: string, limit: number): Promise<Incident[]> {
+    const rows = this.db
+      .prepare('SELECT data FROM incidents WHERE deadline_next_at IS NOT NULL AND deadline_next_at <= ? ORDER BY deadline_next_at LIMIT ?')
+      .all(now, limit) as Row[];
+    return rows.map((r) => JSON.parse(r.data as string) as Incident).filter((i) => isOpen(i.status));
+  }
+
+  async openIncidents(afterId: string, limit: number): Promise<Incident[]> {
+    const rows = this.db
+      .prepare(`SELECT data FROM incidents WHERE id > ? AND status IN (${OPEN_STATUSES.map(() => '?').join(',')}) ORDER BY id LIMIT ?`)
+      .all(afterId, ...OPEN_STATUSES, limit) as Row[];
+    return rows.map((r) => JSON.parse(r.data as string) as Incident);
+  }
+
+  async refreshDeadlines(ids: readonly string[], refresh: DeadlineRefresher, at: string): Promise<Change[]> {
+    const run = this.db.transaction(() => {
+      const changes: Change[] = [];
+      for (const id of ids) {
+        const row = this.stmt.getIncident.get(id) as Row | undefined;
+        if (!row) continue;
+        const incident = JSON.parse(row.data as string) as Incident;
+        const deadline = refresh(incident);
+        if (deadline === undefined) continue;
+        const after: Incident = { ...incident, deadline };
+        this.db
+          .prepare('UPDATE incidents SET data = ?, deadline_next_at = ? WHERE id = ? AND version = ?')
+          .run(JSON.stringify(after), isOpen(after.status) ? (deadline?.nextAt ?? null) : null, id, incident.version);
+        changes.push(this.append({ type: 'incident', incident: after }, at));
+      }
+      return changes;
+    });
+    return run.immediate();
+  }
+
+  async listDeadlineProfiles(): Promise<DeadlineProfile[]> {
+    return (this.db.prepare('SELECT data FROM deadline_profiles ORDER BY category, severity').all() as Row[]).map(
+      (r) => JSON.parse(r.data as string) as DeadlineProfile,
+    );
+  }
+
+  async saveDeadlineProfiles(profiles: readonly DeadlineProfile[], actorId: string | null, at: string): Promise<void> {
+    this.db.transaction(() => {
+      const before = (this.db.prepare('SELECT data FROM deadline_profiles ORDER BY category, severity').all() as Row[]).map((r) => JSON.parse(r.data as string) as unknown);
+      this.db.prepare('DELETE FROM deadline_profiles').run();
+      const insert = this.db.prepare('INSERT INTO deadline_profiles (category, severity, data) VALUES (?, ?, ?)');
+      for (const p of profiles) insert.run(p.category, p.severity, JSON.stringify(p));
+      this.writeAudit({ at, actorId, action: 'deadline_profiles.save', entity: 'deadline_profiles', entityId: 'all', before, after: profiles });
+    }).immediate();
+  }
+
+  private writeRequest(request: DeadlineRequest): void {
+    this.db
+      .prepare(
+        `INSERT INTO deadline_requests (id, incident_id, district_id, status, requested_at, data) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+      )
+      .run(request.id, request.incidentId, request.districtId, request.status, request.requestedAt, JSON.stringify(request));
+  }
+
+  async listDeadlineRequests(filter: DeadlineRequestFilter): Promise<DeadlineRequest[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.incidentId) {
+      where.push('incident_id = ?');
+      params.push(filter.incidentId);
+    }
+    if (filter.districtId) {
+      where.push('district_id = ?');
+      params.push(filter.districtId);
+    }
+    const rows = this.db
+      .prepare(`SELECT data FROM deadline_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC LIMIT ?`)
+      .all(...params, filter.limit) as Row[];
+    return rows.map((r) => JSON.parse(r.data as string) as DeadlineRequest);
+  }
+
+  async getDeadlineRequest(id: string): Promise<DeadlineRequest | undefined> {
+    const row = this.db.prepare('SELECT data FROM deadline_requests WHERE id = ?').get(id) as Row | undefined;
+    return row ? (JSON.parse(row.data as string) as DeadlineRequest) : undefined;
+  }
+
+  async evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]> {
+    const where = ['i.created_at >= ?', 'i.created_at < ?', "i.status != 'merged'"];
+    const params: unknown[] = [filter.from, filter.to];
+    if (filter.districtId) {
+      where.push('i.district_id = ?');
+      params.push(filter.districtId);
+    }
+    if (filter.category) {
+      where.push("(i.category = ? OR i.category LIKE ? ESCAPE '\\')");
+      params.push(filter.category, `${filter.category.replace(/[\\%_]/g, '\\$&')}.%`);
+    }
+    const cohort = where.join(' AND ');
+    // Three set queries (incidents, their tasks, the timeline entries that matter), not two per incident.
+    return this.db.transaction(() => {
+      const incidents = (this.db.prepare(`SELECT i.data FROM incidents i WHERE ${cohort} ORDER BY i.created_at`).all(...params) as Row[]).map(
+        (r) => JSON.parse(r.data as string) as Incident,
+      );
+      const tasksBy = new Map<string, Task[]>();
+      for (const r of this.db.prepare(`SELECT t.incident_id, t.data FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE ${cohort} ORDER BY t.rowid`).all(...params) as Row[]) {
+        const list = tasksBy.get(r.incident_id as string) ?? [];
+        list.push(JSON.parse(r.data as string) as Task);
+        tasksBy.set(r.incident_id as string, list);
+      }
+      const entriesBy = new Map<string, Row[]>();
+      const entryRows = this.db
+        .prepare(
+          `SELECT tl.incident_id, json_extract(tl.data, '$.action') AS action, json_extract(tl.data, '$.note') AS note, json_extract(tl.data, '$.to') AS "to"
+           FROM timeline tl JOIN incidents i ON i.id = tl.incident_id
+           WHERE ${cohort} AND json_extract(tl.data, '$.action') IN ('return', 'reopen', 'verify', 'resolve') ORDER BY tl.id`,
+        )
+        .all(...params) as Row[];
+      for (const r of entryRows) {
+        const list = entriesBy.get(r.incident_id as string) ?? [];
+        list.push(r);
+        entriesBy.set(r.incident_id as string, list);
+      }
+      return incidents.map((incident): EvaluationRecord => {
+        const tasks = tasksBy.get(incident.id) ?? [];
+        const entries = entriesBy.get(incident.id) ?? [];
+        const resolvedTasks = tasks.filter((t) => t.status === 'resolved');
+        return {
+          id: incident.id,
+          code: incident.code,
+          districtId: incident.districtId,
+          gridId: incident.gridId,
+          category: incident.category,
+          source: incident.source,
+          status: incident.status,
+          createdAt: incident.createdAt,
+          stageAt: incident.stageAt,
+          satisfaction: incident.satisfaction,
+          callbackResolved: incident.callbackResolved ?? null,
+          clock: incident.clock ?? null,
+          deadline: incident.deadline ?? null,
+          escalationLevel: incident.escalationLevel,
+          repeatCount: incident.repeatCount,
+          unitIds: [...new Set(tasks.map((t) => t.unitId))],
+          returns: entries.filter((e) => e.action === 'return').length,
+          // A failed verification sends the case back like a reopen does.
+          reopens: entries.filter((e) => e.action === 'reopen' || (e.action === 'verify' && e.to !== 'closed')).length,
+          evidence:
+            resolvedTasks.some((t) => Boolean(t.photoId) || Boolean(t.note?.trim())) ||
+            entries.some((e) => e.action === 'resolve' && typeof e.note === 'string' && e.note.trim() !== ''),
+        };
+      });
+    })();
+  }
 }
 
 function encodeCursor(createdAt: string, id: string): string {

@@ -5,9 +5,13 @@
 
 import type { Change, ChangeBody, SensorView, Snapshot } from '../../shared/protocol/changes.ts';
 import type { Decision } from '../../shared/domain/incidentMachine.ts';
+import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
+import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
 import type {
   Alarm,
   Category,
+  DeadlineRequest,
+  DeadlineState,
   Incident,
   Role,
   Sensor,
@@ -133,6 +137,8 @@ export interface IncidentUpdate {
   /** Extra facts to write with an accepted decision (a task, a unit's new status). */
   tasks?: Task[];
   units?: Unit[];
+  /** Extension and suspension requests created or decided by this command. */
+  requests?: DeadlineRequest[];
   audit?: Omit<AuditInput, 'at' | 'entity' | 'entityId' | 'action'>;
 }
 
@@ -176,8 +182,32 @@ export interface MetricsInputs {
   /** Minutes from creation to dispatch, and from dispatch to arrival, for incidents created today. */
   dispatchMinutes: number[];
   arriveMinutes: number[];
+  /** Open incidents whose current stage's limit has run out (red light); absent: none counted. */
+  overdue?: number;
   /** Incidents created today, counted per UTC minute (ISO start of the minute). */
   createdPerMinute: { minute: string; count: number }[];
+}
+
+/**
+ * Recomputes an incident's deadline inside the store's transaction; `undefined` leaves it as is.
+ * Deadline states are derived data: writing one bumps no version and writes no audit.
+ */
+export type DeadlineRefresher = (incident: Incident) => DeadlineState | null | undefined;
+
+export interface DeadlineRequestFilter {
+  status?: DeadlineRequest['status'];
+  incidentId?: string;
+  districtId?: string;
+  limit: number;
+}
+
+export interface EvaluationFilter {
+  /** Incidents created in [from, to). */
+  from: string;
+  to: string;
+  districtId?: string;
+  /** A category code; matches it and everything below it in the tree. */
+  category?: string;
 }
 
 export interface Store {
@@ -258,4 +288,26 @@ export interface Store {
   snapshot(recentSince: string, maxIncidents: number): Promise<Omit<Snapshot, 'protocolVersion' | 'metrics'>>;
   /** `onlineSince`: a sensor that reported at or after it counts as online. */
   metricsInputs(dayStart: string, onlineSince: string): Promise<MetricsInputs>;
+
+  // Deadlines, escalation and evaluation
+  /**
+   * Take or renew the lease `name` for `holder` until now + ttlMs; true if `holder` holds it
+   * afterwards. An expired lease can be taken by anyone. One deadline scheduler per deployment.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number, now: string): Promise<boolean>;
+  /** Give the lease up (a clean shutdown), so another process need not wait for it to expire. */
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** Open incidents whose deadline needs a look at or before `now` (deadline.nextAt ≤ now), soonest first. */
+  dueDeadlines(now: string, limit: number): Promise<Incident[]>;
+  /** Open incidents (and those without a computed deadline), for the recompute at start-up, in pages. */
+  openIncidents(afterId: string, limit: number): Promise<Incident[]>;
+  /** Recompute deadlines of the given incidents in one transaction; one `incident` change per one that changed. */
+  refreshDeadlines(ids: readonly string[], refresh: DeadlineRefresher, at: string): Promise<Change[]>;
+  listDeadlineProfiles(): Promise<DeadlineProfile[]>;
+  /** Replace every profile at once, audited (`deadline_profiles`, before and after). */
+  saveDeadlineProfiles(profiles: readonly DeadlineProfile[], actorId: string | null, at: string): Promise<void>;
+  listDeadlineRequests(filter: DeadlineRequestFilter): Promise<DeadlineRequest[]>;
+  getDeadlineRequest(id: string): Promise<DeadlineRequest | undefined>;
+  /** Incidents created in the range with the facts evaluation needs (see EvaluationRecord). */
+  evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]>;
 }

@@ -197,4 +197,26 @@ CREATE TABLE readings_1m (
 INSERT INTO readings_1m SELECT sensor_id, substr(at, 1, 16), COUNT(*), SUM(value), MIN(value), MAX(value) FROM readings GROUP BY sensor_id, substr(at, 1, 16);
 `,
   },
+  {
+    id: 8,
+    name: 'deadlines, escalation and the scheduler lease',
+    // The scheduler asks "which cases need a look now?": keep the next instant as a column.
+    sql: `
+ALTER TABLE incidents ADD COLUMN deadline_next_at TEXT;
+UPDATE incidents SET deadline_next_at = json_extract(data, '$.deadline.nextAt');
+CREATE INDEX incidents_deadline_next ON incidents(deadline_next_at) WHERE deadline_next_at IS NOT NULL;
+CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL);
+CREATE TABLE deadline_profiles (category TEXT NOT NULL, severity TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (category, severity));
+CREATE TABLE deadline_requests (
+  id TEXT PRIMARY KEY,
+  incident_id TEXT NOT NULL,
+  district_id TEXT,
+  status TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX deadline_requests_status ON deadline_requests(status, requested_at);
+CREATE INDEX deadline_requests_incident ON deadline_requests(incident_id);
+`,
+  },
 ];

@@ -26,7 +26,7 @@ export type IncidentCommand =
   | { action: 'merge'; version: number; intoId: string }
   | { action: 'split'; version: number; reason: string }
   | { action: 'escalate'; version: number; reason: string }
-  | { action: 'rate'; version: number; satisfaction: Satisfaction };
+  | { action: 'rate'; version: number; satisfaction: Satisfaction; resolved?: boolean };
 
 export type IncidentAction = IncidentCommand['action'];
 
@@ -202,6 +202,8 @@ function applySideEffects(next: Incident, command: IncidentCommand): void {
       break;
     case 'rate':
       next.satisfaction = command.satisfaction;
+      // The callback's other answer: was the problem solved (for the 12345 resolution rate).
+      if (command.resolved !== undefined) next.callbackResolved = command.resolved;
       break;
     default:
       break;

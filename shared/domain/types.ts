@@ -67,9 +67,68 @@ export interface Incident {
   unitId: string | null;
   /** Caller satisfaction after closing (hotline cases). */
   satisfaction: Satisfaction | null;
+  /** The callback's answer to "was your problem solved?"; absent when not asked. */
+  callbackResolved?: boolean | null;
   /** The clock on the current stage, kept by the deadline scheduler; absent where no limit applies. */
   deadline?: DeadlineState | null;
+  /** Approved extensions (延期) and suspensions (挂账): the clocks do not run during them. */
+  pauses?: IncidentPause[];
+  /** Facts of the clock kept after each stage ends, for evaluation. */
+  clock?: IncidentClock;
 }
+
+export const PAUSE_KINDS = ['extension', 'suspension'] as const;
+export type PauseKind = (typeof PAUSE_KINDS)[number];
+
+export interface IncidentPause {
+  kind: PauseKind;
+  requestId: string;
+  from: string;
+  /** Null while a suspension lasts until it is lifted. */
+  to: string | null;
+}
+
+export interface IncidentClock {
+  /** The whole case's clock starts at the first dispatch, not at acceptance. */
+  caseStartedAt: string | null;
+  /** Share of each limit used when its stage ended (≤ 1: within the limit); `case` at closing. */
+  finished: Partial<Record<DeadlineStage | 'case', number>>;
+}
+
+export const REQUEST_STATUSES = ['pending', 'approved', 'refused', 'ended'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Requests a supervisor decides: the two that stop a case's clock, and arbitration of a unit's return (退回). */
+export const REQUEST_KINDS = [...PAUSE_KINDS, 'return'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/**
+ * A request for a supervisor: an extension (延期) for a length of time or a suspension (挂账) until
+ * lifted, both of which stop the clock once approved; or a unit's return of a case, which the
+ * supervisor upholds or finds unjustified (退回仲裁).
+ */
+export interface DeadlineRequest {
+  id: string;
+  incidentId: string;
+  incidentCode: string;
+  districtId: string | null;
+  kind: RequestKind;
+  /** The unit that returned the case (return arbitration). */
+  unitId?: string | null;
+  reason: string;
+  /** Extension length in minutes (wall clock); null for a suspension. */
+  minutes: number | null;
+  status: RequestStatus;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  note: string | null;
+}
+
+/** Steps of escalation: 催办 at 80%, 督办 level 1 when overdue, level 2 at 150%. */
+export const ESCALATION_STEPS = ['urge', 'overdue', 'level2'] as const;
+export type EscalationStep = (typeof ESCALATION_STEPS)[number];
 
 export const DEADLINE_STAGES = ['dispatch', 'accept', 'arrive', 'resolve'] as const;
 export type DeadlineStage = (typeof DEADLINE_STAGES)[number];
@@ -87,6 +146,16 @@ export interface DeadlineState {
   light: TrafficLight;
   /** Set during an approved extension (延期) or suspension (挂账). */
   paused?: boolean;
+  /** When the current stage's clock started. */
+  startedAt?: string;
+  /** The stage's limit in minutes of its own clock (working minutes for working-time limits). */
+  limitMinutes?: number;
+  /** The next instant the scheduler must look at this case (a threshold or a pause's end). */
+  nextAt?: string | null;
+  /** Escalation steps already taken in this stage (each fires once). */
+  fired?: EscalationStep[];
+  /** When the whole case's limit runs out (from the first dispatch). */
+  caseDueAt?: string | null;
 }
 
 export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;

@@ -2,6 +2,7 @@
 // Types are inferred from them (XReq = z.infer<typeof XSchema>), so the check and the type agree.
 
 import { z } from 'zod';
+import { LIMIT_UNITS } from '../domain/workCalendar.ts';
 import { ROLES, SATISFACTIONS, SEVERITIES } from '../domain/types.ts';
 import type { FieldIssue } from './errors.ts';
 
@@ -113,7 +114,7 @@ export const IncidentActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('merge'), version, intoId: id }),
   z.object({ action: z.literal('split'), version, reason }),
   z.object({ action: z.literal('escalate'), version, reason }),
-  z.object({ action: z.literal('rate'), version, satisfaction: z.enum(SATISFACTIONS) }),
+  z.object({ action: z.literal('rate'), version, satisfaction: z.enum(SATISFACTIONS), resolved: z.boolean().optional() }),
 ]);
 export type IncidentActionReq = z.infer<typeof IncidentActionSchema>;
 
@@ -151,3 +152,40 @@ export function fieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
     return { path: path || '(body)', message: issue.message };
   });
 }
+
+// ---- deadlines, escalation and evaluation ----
+
+const LimitSchema = z.object({ amount: z.number().positive().max(100_000), unit: z.enum(LIMIT_UNITS) });
+
+export const DeadlineProfileSchema = z.object({
+  // A leaf, a branch of the tree ('landscaping'), or '*' for any.
+  category: z.union([z.literal('*'), z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'expected *, a category code or a branch of the tree')]),
+  severity: z.union([z.literal('*'), severity]),
+  limits: z.object({ dispatch: LimitSchema, accept: LimitSchema, arrive: LimitSchema, resolve: LimitSchema, case: LimitSchema }),
+});
+
+export const DeadlineProfilesSchema = z
+  .object({ profiles: z.array(DeadlineProfileSchema).min(1).max(2000) })
+  .refine((v) => new Set(v.profiles.map((p) => `${p.category}|${p.severity}`)).size === v.profiles.length, {
+    message: 'each category and severity may appear once',
+    path: ['profiles'],
+  });
+
+export const DeadlineRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('extension'), reason, minutes: z.number().int().min(1).max(60 * 24 * 60) }),
+  z.object({ kind: z.literal('suspension'), reason }),
+]);
+export type DeadlineRequestReq = z.infer<typeof DeadlineRequestSchema>;
+
+export const DeadlineDecisionSchema = z.object({ approve: z.boolean(), note });
+
+export const MetricsQuerySchema = z.object({
+  district: z.string().max(32).optional(),
+  unit: z.string().max(64).optional(),
+  category: z.string().max(128).optional(),
+  from: IsoTimeSchema.optional(),
+  to: IsoTimeSchema.optional(),
+  bucket: z.enum(['day', 'hour']).default('day'),
+  by: z.enum(['district', 'unit', 'category']).default('district'),
+});
+export type MetricsQuery = z.infer<typeof MetricsQuerySchema>;

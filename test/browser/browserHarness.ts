@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { startCityServer, type CityServer } from '../../server/app.ts';
-import { testConfig } from '../../server/config.ts';
+import { testConfig, type Config } from '../../server/config.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -41,10 +41,11 @@ export interface BrowserWorld {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<BrowserWorld> {
+/** `overrides`: test-only settings such as an injected clock. */
+export async function startWorld(overrides: Partial<Config> = {}): Promise<BrowserWorld> {
   const staticDir = await builtClient();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-browser-'));
-  const server = await startCityServer(testConfig(dataDir, { demo: true, staticDir }));
+  const server = await startCityServer(testConfig(dataDir, { demo: true, staticDir, ...overrides }));
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,

@@ -6,7 +6,8 @@ import type { Incident, TimelineEntry, Task } from '../../../shared/domain/types
 import type { Recommendation } from '../../../shared/domain/recommendation.ts';
 import type { DuplicateCandidate } from '../../../shared/domain/duplicates.ts';
 import { SEVERITIES, type Severity } from '../../../shared/domain/types.ts';
-import type { MessageKey } from '../../../shared/i18n/index.ts';
+import { catalogs, type MessageKey } from '../../../shared/i18n/index.ts';
+import { DeadlineLight } from '../deadlines/DeadlineLight.tsx';
 import { api, ApiError } from '../../api/http.ts';
 import { useT } from '../../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
@@ -43,6 +44,12 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
   const sensors = useAppStore((s) => s.city.sensors);
   // The live copy moves on when anyone acts on it; the detail follows its version.
   const live = useAppStore((s) => s.city.incidents[incidentId]);
+  // Deadline steps and requests name their action; other entries show the status they led to.
+  const timelineLabel = (e: TimelineEntry) => {
+    const step = e.action.replace(/^deadline_/, '');
+    const key = `deadline.action.${step}` as MessageKey;
+    return key in catalogs.en ? t(key) : t(`status.${e.to}` as MessageKey);
+  };
   const [detail, setDetail] = useState<Detail | null>(null);
   const [recommendations, setRecommendations] = useState<Recommendation[]>([]);
   const [duplicates, setDuplicates] = useState<DuplicateCandidate[]>([]);
@@ -150,6 +157,9 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
         <h2 className="detail__title">{detail.title}</h2>
         <span className="detail__status">{t(`status.${detail.status}` as MessageKey)}</span>
       </header>
+      <p className="detail__meta">
+        <DeadlineLight incident={live ?? detail} detailed />
+      </p>
       {others.length > 0 && (
         <p className="detail__presence" data-testid="also-viewing">
           {t('dispatch.alsoViewing', { names: others.map((v) => v.displayName).join('、') })}
@@ -293,8 +303,8 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
         {detail.timeline.map((e, k) => (
           <li key={k}>
             <span className="feed__time">{new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(e.at))}</span>{' '}
-            {t(`status.${e.to}` as MessageKey)}
-            {e.note ? ` — ${e.note}` : ''}
+            {timelineLabel(e)}
+            {e.note && !e.action.startsWith('deadline_') ? ` — ${e.note}` : ''}
           </li>
         ))}
       </ol>

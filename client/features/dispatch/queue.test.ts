@@ -20,6 +20,16 @@ describe('dispatch queue', () => {
     expect(queueOf(incidents, { sort: 'severity', district: 'CA02', severity: 'low' }).map((i) => i.id)).toEqual(['a']);
   });
 
+  it('sorts by the clock: earliest due first, no running clock last', () => {
+    const due = (i: Incident, dueAt: string | null): Incident => ({ ...i, deadline: dueAt ? { stage: 'dispatch', dueAt, used: 0.5, light: 'green' } : null });
+    const list = {
+      a: due(incidents.a!, '2026-11-22T08:40:00.000Z'),
+      b: due(incidents.b!, null),
+      c: due(incidents.c!, '2026-11-22T08:20:00.000Z'),
+    };
+    expect(queueOf(list, { sort: 'deadline' }).map((i) => i.id)).toEqual(['c', 'a', 'b']);
+  });
+
   it('round-trips its filter through the URL and ignores nonsense', () => {
     const filter = { sort: 'age' as const, district: 'CA32', severity: 'high' as const };
     expect(filterFromSearch(searchFromFilter(filter))).toEqual(filter);

@@ -3,7 +3,7 @@
 import type { Incident, IncidentStatus, Severity } from '../../../shared/domain/types.ts';
 
 export const QUEUE_STATUSES: readonly IncidentStatus[] = ['new', 'triaged'];
-export const QUEUE_SORTS = ['severity', 'age', 'district'] as const;
+export const QUEUE_SORTS = ['severity', 'age', 'district', 'deadline'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
@@ -33,6 +33,10 @@ export function searchFromFilter(filter: QueueFilter): string {
   return `?${params.toString()}`;
 }
 
+function dueOrder(incident: Incident): number {
+  return incident.deadline?.dueAt ? Date.parse(incident.deadline.dueAt) : Number.MAX_SAFE_INTEGER;
+}
+
 export function queueOf(incidents: Record<string, Incident>, filter: QueueFilter): Incident[] {
   const items = Object.values(incidents).filter(
     (i) =>
@@ -46,6 +50,8 @@ export function queueOf(incidents: Record<string, Incident>, filter: QueueFilter
     severity: (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || byAge(a, b),
     age: byAge,
     district: (a, b) => (a.districtId ?? '~').localeCompare(b.districtId ?? '~') || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || byAge(a, b),
+    // The clock first: the earliest due (overdue ones lead), cases without a running clock last.
+    deadline: (a, b) => dueOrder(a) - dueOrder(b) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || byAge(a, b),
   };
   return items.sort(compare[filter.sort]);
 }

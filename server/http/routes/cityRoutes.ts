@@ -24,7 +24,7 @@ export interface CityRouteDeps {
   timeZone: string;
 }
 
-export function cityRoutes({ store, city, metrics, hub, fixturesDir, tilesUrl, timeZone }: CityRouteDeps): Router {
+export function cityRoutes({ store, city, hub, fixturesDir, tilesUrl, timeZone }: CityRouteDeps): Router {
   const router = Router();
   // Reference data is static for a run: serialise it once.
   const districtsJson = JSON.stringify(city.districts);
@@ -97,10 +97,6 @@ export function cityRoutes({ store, city, metrics, hub, fixturesDir, tilesUrl, t
     if (result.refused) throw new HttpError('invalid_transition', result.refused, { rule: 'invalid_state' });
     hub.publish(result.changes);
     res.json(result.alarm);
-  });
-
-  router.get('/metrics/summary', requireRole('operator', 'dispatcher', 'supervisor', 'admin', 'auditor'), async (_req, res) => {
-    res.json(hub.currentMetrics ?? (await metrics.compute()));
   });
 
   router.get('/audit', requireRole('supervisor', 'admin', 'auditor'), async (req, res) => {
