@@ -197,4 +197,19 @@ CREATE TABLE readings_1m (
 INSERT INTO readings_1m SELECT sensor_id, substr(at, 1, 16), COUNT(*), SUM(value), MIN(value), MAX(value) FROM readings GROUP BY sensor_id, substr(at, 1, 16);
 `,
   },
+  {
+    id: 9,
+    name: 'security: session ids and idle time, kiosk accounts, audit outcome and hash chain',
+    // Audit rows written before this migration keep NULL hashes; the chain starts at the first
+    // row written after it, and the verifier refuses a NULL hash once the chain has begun.
+    sql: `
+ALTER TABLE users ADD COLUMN kiosk INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN id TEXT;
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+CREATE INDEX sessions_user ON sessions(user_id);
+ALTER TABLE audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok';
+ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit ADD COLUMN hash TEXT;
+`,
+  },
 ];
