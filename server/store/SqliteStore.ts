@@ -293,9 +293,18 @@ export class SqliteStore implements Store {
   async deleteSessions(match: { tokenHash?: string; id?: string; userId?: string }): Promise<SessionRecord[]> {
     const where: string[] = [];
     const values: string[] = [];
-    if (match.tokenHash !== undefined) (where.push('token_hash = ?'), values.push(match.tokenHash));
-    if (match.id !== undefined) (where.push('(id = ? OR (id IS NULL AND substr(token_hash, 1, 16) = ?))'), values.push(match.id, match.id));
-    if (match.userId !== undefined) (where.push('user_id = ?'), values.push(match.userId));
+    if (match.tokenHash !== undefined) {
+      where.push('token_hash = ?');
+      values.push(match.tokenHash);
+    }
+    if (match.id !== undefined) {
+      where.push('(id = ? OR (id IS NULL AND substr(token_hash, 1, 16) = ?))');
+      values.push(match.id, match.id);
+    }
+    if (match.userId !== undefined) {
+      where.push('user_id = ?');
+      values.push(match.userId);
+    }
     if (where.length === 0) return [];
     const rows = this.db.prepare(`DELETE FROM sessions WHERE ${where.join(' AND ')} RETURNING *`).all(...values) as Row[];
     return rows.map((row) => this.toSession(row));
