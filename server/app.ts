@@ -15,7 +15,7 @@ import { IngestService } from './ingest/ingestService.ts';
 import { IncidentService } from './services/incidents.ts';
 import { MetricsService } from './services/metrics.ts';
 import { SensorWatch } from './services/sensorWatch.ts';
-import { DEFAULT_HUB_OPTIONS, LiveHub, type LiveSocket } from './realtime/liveHub.ts';
+import { DEFAULT_HUB_OPTIONS, LiveHub, type LiveNamespace, type LiveSocket } from './realtime/liveHub.ts';
 import { createLiveServer } from './realtime/liveServer.ts';
 import { PresenceTracker } from './realtime/presence.ts';
 import { errorHandler, notFoundHandler, errorBody } from './http/errors.ts';
@@ -45,6 +45,8 @@ export interface CityServer {
   ingest: IngestService;
   incidents: IncidentService;
   hub: LiveHub;
+  /** The /live namespace (tests inspect the events each socket handles). */
+  live: LiveNamespace;
   metrics: MetricsService;
   sensorWatch: SensorWatch;
   mqtt: MqttSource | null;
@@ -193,7 +195,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
     return closing;
   };
 
-  return { config, app, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, metrics, sensorWatch, mqtt, scrubCallers, close };
+  return { config, app, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, live: nsp, metrics, sensorWatch, mqtt, scrubCallers, close };
 }
 
 export { DEMO_ACCOUNTS, DEMO_INGEST_KEY };

@@ -96,7 +96,7 @@ export const POLICY: Record<Role, Partial<Record<Permission, Scope>>> = {
     'sensor.read': 'district',
     'photo.create': 'all',
     'photo.read': 'district',
-    'ingest.create': 'district',
+    'ingest.create': 'all',
   },
   supervisor: {
     ...EVERYONE_READS,
