@@ -117,6 +117,12 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   });
   app.use('/open311/v2', open311Routes(store, auth, ingest, city));
   app.use('/api', loadUser(auth));
+  // Access log at debug level: who, what route, outcome. Paths only (queries may carry search text).
+  app.use('/api', (req, res, next) => {
+    const started = Date.now();
+    res.on('finish', () => logger.debug({ method: req.method, path: `${req.baseUrl}${req.path}`, status: res.statusCode, userId: req.user?.id, ms: Date.now() - started }, 'request'));
+    next();
+  });
   // Refuse cross-site browser requests, then anything the policy table does not allow.
   app.use('/api', crossSiteGuard(config.security.allowedOrigins));
   app.use('/api', policyGate());
