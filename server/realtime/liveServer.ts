@@ -20,6 +20,9 @@ export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024;
 /** How often open sockets are re-checked against their sessions (idle and absolute expiry). */
 export const SESSION_SWEEP_MS = 15_000;
 
+/** How many data arguments each event takes before its optional ack; the rest is trimmed or padded. */
+const EVENT_ARITY: Readonly<Record<string, number>> = { resume: 1, 'presence:view': 1 };
+
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
@@ -77,6 +80,13 @@ export function createLiveServer(
     socket.use((packet, next) => {
       const [event, ...args] = packet as [string, ...unknown[]];
       const ack = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (r: unknown) => void) : null;
+      // Normalise the shape handlers see: exactly their data arguments, then the ack if any.
+      const arity = EVENT_ARITY[event];
+      if (arity !== undefined) {
+        const data = (ack ? args.slice(0, -1) : args).slice(0, arity);
+        while (data.length < arity) data.push(undefined);
+        packet.splice(1, packet.length - 1, ...data, ...(ack ? [ack] : []));
+      }
       const permission = SOCKET_POLICY[event];
       const user = (socket as LiveSocket).data.user;
       if (!permission || !grantOf(user.role, permission)) {
