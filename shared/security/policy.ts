@@ -119,11 +119,11 @@ export const POLICY: Record<Role, Partial<Record<Permission, Scope>>> = {
     'ingest.create': 'all',
     'presence.view': 'all',
   },
-  // Accounts, keys and sessions; reads the city but gives no commands and sees no callers.
+  // Accounts, keys and sessions; reads the city's cases but gives no commands, sees no callers
+  // and no unit positions.
   admin: {
     ...EVERYONE_READS,
     'incident.read': 'all',
-    'unit.read': 'all',
     'sensor.read': 'all',
     'metrics.read': 'all',
     'audit.read': 'all',
@@ -132,11 +132,10 @@ export const POLICY: Record<Role, Partial<Record<Permission, Scope>>> = {
     'apikey.manage': 'all',
     'session.manage': 'all',
   },
-  // Reads the audit log and the record it refers to; changes nothing.
+  // Reads the audit log and the record it refers to; changes nothing; no unit positions.
   auditor: {
     ...EVERYONE_READS,
     'incident.read': 'all',
-    'unit.read': 'all',
     'sensor.read': 'all',
     'metrics.read': 'all',
     'audit.read': 'all',
