@@ -125,7 +125,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   });
   // Refuse cross-site browser requests, then anything the policy table does not allow.
   app.use('/api', crossSiteGuard(config.security.allowedOrigins));
-  app.use('/api', policyGate());
+  app.use('/api', policyGate(logger));
   app.use('/api', commandLimit(config.security.commandRatePerMin));
   app.use('/api/auth/login', loginLimit(config.security.loginRatePerMin));
   // Ingest parses its own, larger body before the general JSON parser sees it.

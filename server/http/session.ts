@@ -60,7 +60,7 @@ export function actorOf(req: Request): Actor {
  * (404, deny by default); otherwise the caller must hold the row's permission (401 / 403), and
  * the granted scope is left on `req.grant` for the handler to apply.
  */
-export function policyGate(): RequestHandler {
+export function policyGate(logger?: { warn(obj: object, msg: string): void }): RequestHandler {
   return (req, _res, next) => {
     const path = `${req.baseUrl}${req.path}`;
     const row = routePolicyFor(req.method, path);
@@ -69,7 +69,11 @@ export function policyGate(): RequestHandler {
     if (row.access === 'apiKeyOrSession' && /^Bearer\s+\S/i.test(req.headers.authorization ?? '')) return next();
     if (!req.user) return next(new HttpError('unauthorized', 'sign in first'));
     const scope = row.permission ? grantOf(req.user.role, row.permission) : null;
-    if (!scope) return next(new HttpError('forbidden', `role ${req.user.role} may not ${row.permission ?? 'use this route'}`));
+    if (!scope) {
+      // A refused attempt is a security event: logged (who, what), not audited (the audit log records acts).
+      logger?.warn({ userId: req.user.id, role: req.user.role, method: req.method, path, permission: row.permission }, 'refused by policy');
+      return next(new HttpError('forbidden', `role ${req.user.role} may not ${row.permission ?? 'use this route'}`));
+    }
     req.grant = scope;
     next();
   };

@@ -134,6 +134,7 @@ export const en = {
   'role.supervisor': 'Supervisor',
   'role.admin': 'Administrator',
   'role.auditor': 'Auditor',
+  'login.throttled': 'Too many failed sign-ins. Wait 10 minutes and try again.',
   'admin.users': 'Accounts',
   'admin.username': 'Username',
   'admin.displayName': 'Name',

@@ -136,6 +136,7 @@ export const zhCN: Record<MessageKey, string> = {
   'role.supervisor': '督办',
   'role.admin': '管理员',
   'role.auditor': '审计员',
+  'login.throttled': '登录失败次数过多，请 10 分钟后再试。',
   'admin.users': '账号',
   'admin.username': '用户名',
   'admin.displayName': '姓名',
