@@ -29,6 +29,8 @@ export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export interface LiveServerOptions {
   allowedOrigins: readonly string[];
   logger?: Logger;
+  /** How often open sockets are re-checked against their sessions (default SESSION_SWEEP_MS). */
+  sweepMs?: number;
 }
 
 function handshakeOrigin(req: http.IncomingMessage): string {
@@ -123,7 +125,7 @@ export function createLiveServer(
         })
         .catch(() => undefined);
     }
-  }, SESSION_SWEEP_MS);
+  }, options.sweepMs ?? SESSION_SWEEP_MS);
   sweep.unref();
 
   // Connections to the default namespace carry nothing; refuse them outright.
