@@ -217,6 +217,12 @@ describe('authorization matrix from the policy table', () => {
           const res = await send(row.method, request, who);
           const want = expectation(row, who, target, ok);
           if (!want.includes(res.status)) mismatches.push(`${who}/${target}: got ${res.status}, want ${want.join('|')}: ${res.text.slice(0, 160)}`);
+          // A refusal carries the error and nothing else.
+          if (row.access !== 'public' && [401, 403, 404].includes(res.status)) {
+            const keys = Object.keys(JSON.parse(res.text) as object);
+            if (keys.join() !== 'error') mismatches.push(`${who}/${target}: refusal carries ${keys.join()}`);
+            for (const id of [w.incident.other, w.task.other]) if (res.text.includes(id) && !request.path.includes(id)) mismatches.push(`${who}/${target}: refusal names ${id}`);
+          }
           // Nothing about the other district reaches an officer's list.
           if (who === 'officer' && row.access !== 'public' && res.status === 200 && row.method === 'GET' && !row.path.includes(':')) {
             for (const id of [w.incident.other, w.task.other, w.sensor.other, w.unit.other]) {

@@ -116,7 +116,7 @@ describe("callers' privacy", () => {
     // The audit entry records the act, never the values revealed.
     expect(JSON.stringify(audit)).not.toContain('13912345678');
 
-    // The limit is per user per hour (3 in this test); the 400 above did not count against it.
+    // The limit is per user per hour (3 in this test), counting every attempt.
     let limited = null;
     for (let i = 0; i < 4 && !limited; i += 1) {
       const r = await reveal(dispatcher, { eventId, reason: 'again' });
