@@ -5,7 +5,6 @@ import type { Category } from '../shared/domain/types.ts';
 import { api } from './api/http.ts';
 import { selectUser, setUser, useAppStore, type DistrictName } from './store/cityStore.ts';
 import { LoginPage } from './pages/LoginPage.tsx';
-import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
 import { homeOf } from './pages/routes.ts';
 import { LiveBridge, setCurrentBridge } from './realtime/liveBridge.ts';
 import { initialState } from './store/cityStore.ts';
@@ -16,6 +15,7 @@ const DispatchPage = lazy(() => import('./pages/DispatchPage.tsx').then((m) => (
 const FieldPage = lazy(() => import('./pages/FieldPage.tsx').then((m) => ({ default: m.FieldPage })));
 const AdminDeadlinesPage = lazy(() => import('./pages/AdminDeadlinesPage.tsx').then((m) => ({ default: m.AdminDeadlinesPage })));
 const SupervisePage = lazy(() => import('./pages/SupervisePage.tsx').then((m) => ({ default: m.SupervisePage })));
+const AdminPage = lazy(() => import('./pages/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 
 /** Names the screens need to label things: categories and districts, loaded once per sign-in. */
 async function loadReference(): Promise<void> {
@@ -83,9 +83,7 @@ export function App() {
         <Route path="/field" component={FieldPage} />
         <Route path="/supervise" component={SupervisePage} />
         <Route path="/admin/deadlines" component={AdminDeadlinesPage} />
-        <Route path="/admin">
-          <ComingSoonPage titleKey="nav.admin" />
-        </Route>
+        <Route path="/admin" component={AdminPage} />
         <Route>
           <Redirect to={homeOf(user.role)} replace />
         </Route>

@@ -18,11 +18,14 @@ import { DeadlineService } from './services/deadlines.ts';
 import { deadlineRoutes } from './http/routes/deadlineRoutes.ts';
 import { metricsRoutes } from './http/routes/metricsRoutes.ts';
 import { SensorWatch } from './services/sensorWatch.ts';
-import { DEFAULT_HUB_OPTIONS, LiveHub, type LiveSocket } from './realtime/liveHub.ts';
+import { DEFAULT_HUB_OPTIONS, LiveHub, type LiveNamespace, type LiveSocket } from './realtime/liveHub.ts';
 import { createLiveServer } from './realtime/liveServer.ts';
 import { PresenceTracker } from './realtime/presence.ts';
 import { errorHandler, notFoundHandler, errorBody } from './http/errors.ts';
-import { loadUser } from './http/session.ts';
+import { loadUser, policyGate } from './http/session.ts';
+import { commandLimit, crossSiteGuard, loginLimit, securityHeaders } from './http/security.ts';
+import { adminRoutes } from './http/routes/adminRoutes.ts';
+import { callerRoutes } from './http/routes/callerRoutes.ts';
 import { authRoutes } from './http/routes/authRoutes.ts';
 import { ingestRoutes } from './http/routes/ingestRoutes.ts';
 import { incidentRoutes } from './http/routes/incidentRoutes.ts';
@@ -34,6 +37,8 @@ import { seedDemo, DEMO_ACCOUNTS, DEMO_INGEST_KEY } from './services/demoSeed.ts
 
 export interface CityServer {
   config: Config;
+  /** The Express app (the route matrix test walks its registered routes). */
+  app: express.Express;
   url: string;
   port: number;
   logger: Logger;
@@ -43,12 +48,19 @@ export interface CityServer {
   ingest: IngestService;
   incidents: IncidentService;
   hub: LiveHub;
+  /** The /live namespace (tests inspect the events each socket handles). */
+  live: LiveNamespace;
   metrics: MetricsService;
   deadlines: DeadlineService;
   sensorWatch: SensorWatch;
   mqtt: MqttSource | null;
+  /** Scrub callers' personal data older than the retention period; returns rows scrubbed. */
+  scrubCallers(now?: Date): Promise<number>;
   close(): Promise<void>;
 }
+
+// Retention runs at start and then this often.
+const RETENTION_SWEEP_MS = 3_600_000;
 
 const cityCache = new Map<string, CityReference>();
 /** Reference data is read-only; tests that start many servers share one parse of it. */
@@ -67,11 +79,14 @@ export interface StartHooks {
 }
 
 export async function startCityServer(config: Config, hooks: StartHooks = {}): Promise<CityServer> {
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] });
+  const logger = pino(
+    { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'caller', '*.caller', 'password', '*.password'] },
+    config.logDestination ?? pino.destination(1),
+  );
   if (config.databaseUrl) logger.warn('DATABASE_URL is set, but the PostgreSQL store is not built yet; using the embedded store');
   const store = SqliteStore.open(config.dataDir);
   const city = cityReference(config.cityDir);
-  const auth = new AuthService(store, config.sessionTtlMs);
+  const auth = new AuthService(store, { sessionTtlMs: config.sessionTtlMs, idleTimeoutMs: config.security.sessionIdleMs });
 
   // Reference data enters the store once; later starts keep what operators changed.
   if ((await store.listUnits()).length === 0) await store.upsertUnits(city.units.map(unitFromFixture));
@@ -81,9 +96,12 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Explicit: behind a proxy, TRUST_PROXY says which hops may set X-Forwarded-* (client address, TLS).
+  app.set('trust proxy', config.security.trustProxy);
+  app.use(securityHeaders());
   const httpServer = http.createServer(app);
-  const { io, nsp } = createLiveServer(httpServer, auth);
+  const live = createLiveServer(httpServer, auth, { allowedOrigins: config.security.allowedOrigins, logger });
+  const { io, nsp } = live;
 
   const sensors = await store.listSensors();
   const sensorDistrict = new Map(sensors.map((s) => [s.id, s.districtId]));
@@ -116,12 +134,25 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
   });
   app.use('/open311/v2', open311Routes(store, auth, ingest, city));
   app.use('/api', loadUser(auth));
+  // Access log at debug level: who, what route, outcome. Paths only (queries may carry search text).
+  app.use('/api', (req, res, next) => {
+    const started = Date.now();
+    res.on('finish', () => logger.debug({ method: req.method, path: `${req.baseUrl}${req.path}`, status: res.statusCode, userId: req.user?.id, ms: Date.now() - started }, 'request'));
+    next();
+  });
+  // Refuse cross-site browser requests, then anything the policy table does not allow.
+  app.use('/api', crossSiteGuard(config.security.allowedOrigins));
+  app.use('/api', policyGate(logger));
+  app.use('/api', commandLimit(config.security.commandRatePerMin));
+  app.use('/api/auth/login', loginLimit(config.security.loginRatePerMin));
   // Ingest parses its own, larger body before the general JSON parser sees it.
   app.use('/api/ingest', ingestRoutes(auth, ingest, config.ingestRatePerMin));
   // Photos carry their own raw body parser and limit.
   app.use('/api', photoRoutes(store, config.dataDir));
   app.use('/api', express.json({ limit: '100kb' }));
-  app.use('/api/auth', authRoutes(auth, false));
+  app.use('/api/auth', authRoutes(auth));
+  app.use('/api/admin', adminRoutes(store, auth));
+  app.use('/api', callerRoutes(store, config.security.revealRatePerHour));
   app.use('/api', incidentRoutes(store, incidents));
   app.use('/api', deadlineRoutes(store, deadlines));
   app.use('/api', metricsRoutes({ store, city, metrics, timeZone: config.timeZone }));
@@ -151,6 +182,15 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
     });
   });
 
+  const scrubCallers = async (now = new Date()) => {
+    const scrubbed = await store.scrubCallers(new Date(now.getTime() - config.security.callerRetentionMs).toISOString());
+    if (scrubbed > 0) logger.info({ scrubbed }, 'callers past retention scrubbed');
+    return scrubbed;
+  };
+  await scrubCallers();
+  const retention = setInterval(() => void scrubCallers().catch((err: unknown) => logger.error({ err }, 'caller retention failed')), RETENTION_SWEEP_MS);
+  retention.unref();
+
   metrics.start();
   deadlines.start();
   const sensorWatch = new SensorWatch(store, hub);
@@ -172,6 +212,8 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
       metrics.stop();
       await deadlines.stop();
       sensorWatch.stop();
+      clearInterval(retention);
+      live.close();
       await mqtt?.stop();
       hub.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -181,7 +223,7 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
     return closing;
   };
 
-  return { config, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, metrics, deadlines, sensorWatch, mqtt, close };
+  return { config, app, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, live: nsp, metrics, deadlines, sensorWatch, mqtt, scrubCallers, close };
 }
 
 export { DEMO_ACCOUNTS, DEMO_INGEST_KEY };

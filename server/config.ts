@@ -62,6 +62,14 @@ const EnvSchema = z.object({
   HOLIDAYS: z.string().regex(DATE_LIST, 'YYYY-MM-DD dates or YYYY-MM-DD..YYYY-MM-DD ranges, comma-separated').default(''),
   EXTRA_WORKDAYS: z.string().regex(DATE_LIST, 'YYYY-MM-DD dates or ranges, comma-separated').default(''),
   DEADLINE_TICK_MS: z.coerce.number().int().min(100).default(15_000),
+  // Security (README "Security")
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  TRUST_PROXY: z.string().default('false'),
+  ALLOWED_ORIGINS: z.string().default(''),
+  CALLER_RETENTION_DAYS: z.coerce.number().positive().default(180),
+  COMMAND_RATE_PER_MIN: z.coerce.number().int().min(1).default(300),
+  LOGIN_RATE_PER_MIN: z.coerce.number().int().min(1).default(30),
+  REVEAL_RATE_PER_HOUR: z.coerce.number().int().min(1).default(20),
 });
 
 export interface Config {
@@ -96,6 +104,30 @@ export interface Config {
    * environment, so a production server always runs on real time.
    */
   clock?: () => Date;
+  security: SecurityConfig;
+  /** Where log lines go (tests capture them); stdout when absent. */
+  logDestination?: { write(line: string): unknown };
+}
+
+export interface SecurityConfig {
+  /** Idle timeout of a session; kiosk accounts are exempt. */
+  sessionIdleMs: number;
+  /** Express "trust proxy": false (direct), a hop count, or a list of proxy addresses. */
+  trustProxy: boolean | number | string;
+  /** Origins besides the server's own that may send state-changing requests and open sockets. */
+  allowedOrigins: string[];
+  /** Callers' names and phones are scrubbed this long after the call (audit entries stay). */
+  callerRetentionMs: number;
+  commandRatePerMin: number;
+  loginRatePerMin: number;
+  revealRatePerHour: number;
+}
+
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'false' || value === '') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -131,6 +163,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestRatePerMin: e.INGEST_RATE_PER_MIN,
     workCalendar: { timeZone: e.TIME_ZONE, hours, weekdays: expandWeekdays(e.WORK_DAYS), holidays: expandDates(e.HOLIDAYS), extraWorkdays: expandDates(e.EXTRA_WORKDAYS) },
     deadlineTickMs: e.DEADLINE_TICK_MS,
+    security: {
+      sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      trustProxy: trustProxy(e.TRUST_PROXY),
+      allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      callerRetentionMs: e.CALLER_RETENTION_DAYS * 24 * 3_600_000,
+      commandRatePerMin: e.COMMAND_RATE_PER_MIN,
+      loginRatePerMin: e.LOGIN_RATE_PER_MIN,
+      revealRatePerHour: e.REVEAL_RATE_PER_HOUR,
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import { homeOf } from './routes.ts';
 export function LoginPage() {
   const t = useT();
   const [, navigate] = useLocation();
-  const [error, setError] = useState<'failed' | 'error' | null>(null);
+  const [error, setError] = useState<'failed' | 'throttled' | 'error' | null>(null);
   const [busy, setBusy] = useState(false);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -22,7 +22,8 @@ export function LoginPage() {
       setUser(user);
       navigate(homeOf(user.role), { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError && (e.status === 401 || e.status === 400) ? 'failed' : 'error');
+      // 429: this account is throttled after repeated failures (it lifts on its own).
+      setError(e instanceof ApiError && (e.status === 401 || e.status === 400) ? 'failed' : e instanceof ApiError && e.status === 429 ? 'throttled' : 'error');
     } finally {
       setBusy(false);
     }
@@ -46,7 +47,7 @@ export function LoginPage() {
         </label>
         {error && (
           <p className="login__error" role="alert">
-            {t(error === 'failed' ? 'login.failed' : 'login.error')}
+            {t(error === 'failed' ? 'login.failed' : error === 'throttled' ? 'login.throttled' : 'login.error')}
           </p>
         )}
         <button type="submit" className="btn btn--primary" disabled={busy}>

@@ -56,9 +56,18 @@ function fromBodyParser(err: { type?: string; message?: string }): HttpError | n
   }
 }
 
+/** Errors Express raises itself with a 4xx status (e.g. a path with malformed %-encoding). */
+function fromExpress(err: unknown): HttpError | null {
+  const status = (err as { status?: unknown } | null)?.status;
+  if (err instanceof URIError || status === 400) return new HttpError('bad_request', 'the URL is malformed');
+  if (status === 404) return new HttpError('not_found', 'not found');
+  if (status === 413) return new HttpError('payload_too_large', 'the body is larger than this endpoint accepts');
+  return null;
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof HttpError ? err : fromBodyParser(err as { type?: string });
+    const known = err instanceof HttpError ? err : (fromBodyParser(err as { type?: string }) ?? fromExpress(err));
     if (known) {
       if (known.code === 'rate_limited' && known.details && typeof known.details === 'object') {
         const retry = (known.details as { retryAfterSeconds?: number }).retryAfterSeconds;

@@ -255,9 +255,9 @@ export class LiveHub {
       incidents: state.incidents.filter((incident) => visible({ seq: 0, type: 'incident', incident })),
       tasks: state.tasks.filter((task) => visible({ seq: 0, type: 'task', task })),
       units: state.units.filter((unit) => visible({ seq: 0, type: 'unit', unit })),
-      sensors: state.sensors.filter((s) => scope.kind === 'city' || s.districtId === scope.districtId),
+      sensors: state.sensors.filter((s) => scope.kind !== 'district' || s.districtId === scope.districtId),
       alarms: state.alarms.filter((alarm) => visible({ seq: 0, type: 'alarm', alarm })),
-      metrics: scope.kind === 'city' ? this.metrics : null,
+      metrics: scope.kind !== 'district' ? this.metrics : null,
     };
     socket.emit('snapshot', snapshot);
     // If the hub published past the snapshot while it was read, replay the difference first.

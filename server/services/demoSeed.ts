@@ -34,6 +34,8 @@ export async function seedDemo(store: Store, auth: AuthService, city: CityRefere
         password: DEMO_PASSWORD,
         role: account.role,
         displayName: account.displayName,
+        // The demo operator runs the big screen: a kiosk, exempt from the idle timeout.
+        kiosk: account.role === 'operator',
         ...(account.role === 'officer' && unit ? { unitId: unit.id, districtId: unit.homeDistrictId } : {}),
       },
       at,

@@ -10,6 +10,7 @@ import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
 import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { GENESIS_HASH, auditHash, verifyAuditRows, type AuditChainReport, type AuditRow } from './auditChain.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import type {
   ApiKeyRecord,
@@ -32,6 +33,7 @@ import type {
   ReadingBucket,
   UnitPosition,
   UpdateResult,
+  UserPatch,
   UserRecord,
 } from './Store.ts';
 
@@ -141,9 +143,10 @@ export class SqliteStore implements Store {
       upsertUnit: db.prepare('INSERT INTO units (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data'),
       getUnit: db.prepare('SELECT data FROM units WHERE id = ?'),
       insertAudit: db.prepare(
-        `INSERT INTO audit (at, actor_id, action, entity, entity_id, before, after, reason)
-         VALUES (@at, @actorId, @action, @entity, @entityId, @before, @after, @reason)`,
+        `INSERT INTO audit (id, at, actor_id, action, entity, entity_id, before, after, reason, outcome, prev_hash, hash)
+         VALUES (@id, @at, @actorId, @action, @entity, @entityId, @before, @after, @reason, @outcome, @prevHash, @hash)`,
       ),
+      lastAudit: db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1'),
       appendChange: db.prepare('INSERT INTO changes (at, type, district_id, body) VALUES (?, ?, ?, ?) RETURNING seq'),
       head: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'changes'"),
       changesAfter: db.prepare('SELECT seq, body FROM changes WHERE seq > ? AND seq <= ? ORDER BY seq'),
@@ -194,10 +197,10 @@ export class SqliteStore implements Store {
   async createUser(user: UserRecord, at: string): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO users (id, username, password_hash, role, display_name, district_id, unit_id, disabled, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO users (id, username, password_hash, role, display_name, district_id, unit_id, disabled, kiosk, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(user.id, user.username, user.passwordHash, user.role, user.displayName, user.districtId, user.unitId, user.disabled ? 1 : 0, at);
+      .run(user.id, user.username, user.passwordHash, user.role, user.displayName, user.districtId, user.unitId, user.disabled ? 1 : 0, user.kiosk ? 1 : 0, at);
   }
 
   private toUser(row: Row | undefined): UserRecord | undefined {
@@ -211,6 +214,7 @@ export class SqliteStore implements Store {
       districtId: (row.district_id as string | null) ?? null,
       unitId: (row.unit_id as string | null) ?? null,
       disabled: row.disabled === 1,
+      kiosk: row.kiosk === 1,
     };
   }
 
@@ -224,23 +228,136 @@ export class SqliteStore implements Store {
 
   async createSession(session: SessionRecord): Promise<void> {
     this.db
-      .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(session.tokenHash, session.userId, session.createdAt, session.expiresAt);
+      .prepare('INSERT INTO sessions (id, token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(session.id, session.tokenHash, session.userId, session.createdAt, session.expiresAt, session.lastSeenAt);
   }
 
-  async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
-    if (!row) return undefined;
+  private toSession(row: Row): SessionRecord {
     return {
+      id: (row.id as string | null) ?? (row.token_hash as string).slice(0, 16),
       tokenHash: row.token_hash as string,
       userId: row.user_id as string,
       createdAt: row.created_at as string,
       expiresAt: row.expires_at as string,
+      lastSeenAt: (row.last_seen_at as string | null) ?? null,
     };
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    return row ? this.toSession(row) : undefined;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  // ---- security ----
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as Row[]).map((row) => this.toUser(row)!);
+  }
+
+  async updateUser(id: string, patch: UserPatch, audit?: AuditInput): Promise<UserRecord | undefined> {
+    const columns: Record<keyof UserPatch, string> = {
+      role: 'role',
+      districtId: 'district_id',
+      unitId: 'unit_id',
+      disabled: 'disabled',
+      passwordHash: 'password_hash',
+      kiosk: 'kiosk',
+      displayName: 'display_name',
+    };
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, column] of Object.entries(columns) as [keyof UserPatch, string][]) {
+      if (!(key in patch)) continue;
+      const value = patch[key];
+      sets.push(`${column} = ?`);
+      values.push(typeof value === 'boolean' ? (value ? 1 : 0) : (value ?? null));
+    }
+    return this.db.transaction(() => {
+      if (sets.length > 0) {
+        const result = this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+        if (result.changes === 0) return undefined;
+      }
+      const user = this.toUser(this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined);
+      if (user && audit) this.writeAudit(audit);
+      return user;
+    }).immediate();
+  }
+
+  async listSessions(): Promise<SessionRecord[]> {
+    return (this.db.prepare('SELECT * FROM sessions ORDER BY created_at').all() as Row[]).map((row) => this.toSession(row));
+  }
+
+  async touchSession(tokenHash: string, at: string): Promise<void> {
+    this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(at, tokenHash);
+  }
+
+  async deleteSessions(match: { tokenHash?: string; id?: string; userId?: string }): Promise<SessionRecord[]> {
+    const where: string[] = [];
+    const values: string[] = [];
+    if (match.tokenHash !== undefined) {
+      where.push('token_hash = ?');
+      values.push(match.tokenHash);
+    }
+    if (match.id !== undefined) {
+      where.push('(id = ? OR (id IS NULL AND substr(token_hash, 1, 16) = ?))');
+      values.push(match.id, match.id);
+    }
+    if (match.userId !== undefined) {
+      where.push('user_id = ?');
+      values.push(match.userId);
+    }
+    if (where.length === 0) return [];
+    const rows = this.db.prepare(`DELETE FROM sessions WHERE ${where.join(' AND ')} RETURNING *`).all(...values) as Row[];
+    return rows.map((row) => this.toSession(row));
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at').all() as Row[]).map((row) => ({
+      id: row.id as string,
+      name: row.name as string,
+      scope: 'ingest' as const,
+      revoked: row.revoked_at !== null,
+      createdAt: row.created_at as string,
+    }));
+  }
+
+  async revokeApiKey(id: string, at: string): Promise<boolean> {
+    return this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes === 1;
+  }
+
+  async appendAudit(entry: AuditInput): Promise<void> {
+    this.db.transaction(() => this.writeAudit(entry)).immediate();
+  }
+
+  async verifyAuditChain(): Promise<AuditChainReport> {
+    const rows = this.db.prepare('SELECT * FROM audit ORDER BY id').iterate() as IterableIterator<Row>;
+    function* asAuditRows(): Generator<AuditRow> {
+      for (const row of rows) {
+        yield {
+          id: row.id as number,
+          at: row.at as string,
+          actorId: (row.actor_id as string | null) ?? null,
+          action: row.action as string,
+          entity: row.entity as string,
+          entityId: row.entity_id as string,
+          before: (row.before as string | null) ?? null,
+          after: (row.after as string | null) ?? null,
+          reason: (row.reason as string | null) ?? null,
+          outcome: row.outcome as string,
+          prevHash: (row.prev_hash as string | null) ?? null,
+          hash: (row.hash as string | null) ?? null,
+        };
+      }
+    }
+    return verifyAuditRows(asAuditRows());
+  }
+
+  async scrubCallers(before: string): Promise<number> {
+    return this.db.prepare('DELETE FROM callers WHERE event_id IN (SELECT id FROM events WHERE received_at < ?)').run(before).changes;
   }
 
   async createApiKey(id: string, name: string, keyHash: string, at: string): Promise<void> {
@@ -358,9 +475,13 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Must run inside a write transaction: it reads the chain's head and appends after it. */
   private writeAudit(entry: AuditInput): void {
-    this.stmt.insertAudit.run({
-      at: entry.at,
+    const last = this.stmt.lastAudit.get() as Row | undefined;
+    const row = {
+      id: ((last?.id as number | undefined) ?? 0) + 1,
+      // Stored in UTC whatever zone the caller's clock string carried.
+      at: new Date(entry.at).toISOString(),
       actorId: entry.actorId,
       action: entry.action,
       entity: entry.entity,
@@ -368,7 +489,10 @@ export class SqliteStore implements Store {
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
       reason: entry.reason ?? null,
-    });
+      outcome: entry.outcome ?? 'ok',
+    };
+    const prevHash = (last?.hash as string | null | undefined) ?? GENESIS_HASH;
+    this.stmt.insertAudit.run({ ...row, prevHash, hash: auditHash(prevHash, row) });
   }
 
   private incidentParams(incident: Incident) {
@@ -774,6 +898,7 @@ export class SqliteStore implements Store {
       before: r.before === null ? undefined : (JSON.parse(r.before as string) as unknown),
       after: r.after === null ? undefined : (JSON.parse(r.after as string) as unknown),
       reason: (r.reason as string | null) ?? undefined,
+      outcome: ((r.outcome as string | null) ?? 'ok') as AuditEntry['outcome'],
     }));
   }
 

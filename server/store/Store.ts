@@ -21,6 +21,7 @@ import type {
   Unit,
   EventSource,
 } from '../../shared/domain/types.ts';
+import type { AuditChainReport } from './auditChain.ts';
 
 export interface UserRecord {
   id: string;
@@ -31,13 +32,23 @@ export interface UserRecord {
   districtId: string | null;
   unitId: string | null;
   disabled: boolean;
+  /** A kiosk account (the big screen) is exempt from the idle timeout, not the absolute one. */
+  kiosk?: boolean;
 }
 
+/** What an administrator may change on an account; each change is audited with it. */
+export type UserPatch = Partial<Pick<UserRecord, 'role' | 'districtId' | 'unitId' | 'disabled' | 'passwordHash' | 'kiosk' | 'displayName'>>;
+
 export interface SessionRecord {
+  /** Public handle for listing and ending a session (the token digest stays secret). */
+  id: string;
   tokenHash: string;
   userId: string;
   createdAt: string;
+  /** Absolute expiry. */
   expiresAt: string;
+  /** Last request seen, for the idle timeout (null: none since sign-in). */
+  lastSeenAt: string | null;
 }
 
 export interface ApiKeyRecord {
@@ -45,6 +56,7 @@ export interface ApiKeyRecord {
   name: string;
   scope: 'ingest';
   revoked: boolean;
+  createdAt?: string;
 }
 
 export interface PhotoRecord {
@@ -80,6 +92,8 @@ export interface AuditInput {
   before?: unknown;
   after?: unknown;
   reason?: string;
+  /** `ok` (done), `refused` (not allowed) or `failed` (e.g. a wrong password). Default `ok`. */
+  outcome?: 'ok' | 'refused' | 'failed';
 }
 
 export interface AuditEntry extends AuditInput {
@@ -225,6 +239,25 @@ export interface Store {
   deleteSession(tokenHash: string): Promise<void>;
   createApiKey(id: string, name: string, keyHash: string, at: string): Promise<void>;
   findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+
+  // Security (accounts, sessions, keys, audit chain, callers' retention)
+  listUsers(): Promise<UserRecord[]>;
+  /** Change an account and write `audit` in the same transaction; undefined if no such user. */
+  updateUser(id: string, patch: UserPatch, audit?: AuditInput): Promise<UserRecord | undefined>;
+  listSessions(): Promise<SessionRecord[]>;
+  /** Record activity on a session (idle timeout); callers throttle how often they call it. */
+  touchSession(tokenHash: string, at: string): Promise<void>;
+  /** End sessions by token digest, public id or user; returns the sessions ended. */
+  deleteSessions(match: { tokenHash?: string; id?: string; userId?: string }): Promise<SessionRecord[]>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Revoke a key (kept, marked revoked); false if no such key. */
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+  /** Append one audit entry on its own (sign-ins, reveals, admin acts); hash-chained like all. */
+  appendAudit(entry: AuditInput): Promise<void>;
+  /** Recompute the audit hash chain from the first row. */
+  verifyAuditChain(): Promise<AuditChainReport>;
+  /** Delete callers' names and phones of events received before `before` (retention); returns rows scrubbed. */
+  scrubCallers(before: string): Promise<number>;
 
   // Idempotent commands: the first response to a key is kept and replayed for repeats.
   findIdempotent(userId: string, key: string): Promise<{ status: number; body: unknown } | undefined>;

@@ -219,4 +219,19 @@ CREATE INDEX deadline_requests_status ON deadline_requests(status, requested_at)
 CREATE INDEX deadline_requests_incident ON deadline_requests(incident_id);
 `,
   },
+  {
+    id: 9,
+    name: 'security: session ids and idle time, kiosk accounts, audit outcome and hash chain',
+    // Audit rows written before this migration keep NULL hashes; the chain starts at the first
+    // row written after it, and the verifier refuses a NULL hash once the chain has begun.
+    sql: `
+ALTER TABLE users ADD COLUMN kiosk INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN id TEXT;
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+CREATE INDEX sessions_user ON sessions(user_id);
+ALTER TABLE audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok';
+ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit ADD COLUMN hash TEXT;
+`,
+  },
 ];

@@ -145,6 +145,45 @@ export const IncidentQuerySchema = z.object({
 
 export const RoleSchema = z.enum(ROLES);
 
+// ---- security: accounts, keys, caller reveal ----
+
+/** At least 8 characters; the admin sets it, the user changes it later (not built yet). */
+const newPassword = z.string().min(8, 'at least 8 characters').max(256);
+const optionalRef = z.string().trim().min(1).max(64).nullable().optional();
+
+export const CreateUserSchema = z.object({
+  username: z.string().trim().regex(/^[A-Za-z0-9_.-]{2,64}$/, 'letters, digits, _ . - (2–64)'),
+  password: newPassword,
+  role: RoleSchema,
+  displayName: z.string().trim().min(1).max(100),
+  districtId: optionalRef,
+  unitId: optionalRef,
+  kiosk: z.boolean().optional(),
+});
+export type CreateUserReq = z.infer<typeof CreateUserSchema>;
+
+export const UpdateUserSchema = z
+  .object({
+    role: RoleSchema.optional(),
+    displayName: z.string().trim().min(1).max(100).optional(),
+    districtId: optionalRef,
+    unitId: optionalRef,
+    disabled: z.boolean().optional(),
+    kiosk: z.boolean().optional(),
+  })
+  .strict();
+export type UpdateUserReq = z.infer<typeof UpdateUserSchema>;
+
+export const ResetPasswordSchema = z.object({ password: newPassword });
+
+export const CreateApiKeySchema = z.object({ name: z.string().trim().min(1).max(100) });
+
+export const RevealCallerSchema = z.object({
+  eventId: z.number().int().min(1),
+  reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(300),
+});
+export type RevealCallerReq = z.infer<typeof RevealCallerSchema>;
+
 /** zod issues → the contract's field list, with dotted paths a person can read. */
 export function fieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
   return error.issues.map((issue) => {

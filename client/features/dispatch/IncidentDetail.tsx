@@ -15,6 +15,7 @@ import { recommendationText } from './recommendationText.ts';
 import { currentBridge } from '../../realtime/liveBridge.ts';
 import { allowedActions } from '../../../shared/domain/incidentMachine.ts';
 import { nearbySensors } from './nearby.ts';
+import { RevealCaller } from './RevealCaller.tsx';
 
 // The mini map brings MapLibre: load it with the first detail that has a place.
 const MiniMap = lazy(() => import('../map/MiniMap.tsx').then((m) => ({ default: m.MiniMap })));
@@ -171,9 +172,12 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
         {detail.repeatCount > 0 ? ` · ${t('dispatch.repeats', { n: detail.repeatCount })}` : ''}
       </p>
       {detail.callers.length > 0 && (
-        <p className="detail__meta" data-testid="callers">
+        <div className="detail__meta" data-testid="callers">
           {t('dispatch.callers', { list: detail.callers.map((c) => `${c.name} ${c.phone}`).join('、') })}
-        </p>
+          {detail.callers.map((c) => (
+            <RevealCaller key={c.eventId} incidentId={detail.id} eventId={c.eventId} />
+          ))}
+        </div>
       )}
       <div className="detail__where">
         <p className="detail__text">{detail.text}</p>

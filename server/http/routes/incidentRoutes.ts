@@ -12,6 +12,7 @@ import { canSee, type CommandOutcome, type IncidentService } from '../../service
 import { HttpError, parseOr400 } from '../errors.ts';
 import { actorOf, requireRole } from '../session.ts';
 import { idempotent } from '../idempotency.ts';
+import { grantOf } from '../../../shared/security/policy.ts';
 
 const DESK_ROLES = ['operator', 'dispatcher', 'supervisor', 'admin', 'auditor', 'officer'] as const;
 
@@ -70,8 +71,8 @@ export function incidentRoutes(store: Store, incidents: IncidentService): Router
     const incident = await store.getIncident(id);
     if (!incident || !canSee(actorOf(req), incident)) throw new HttpError('not_found', `no incident ${id}`);
     const [timeline, events, tasks, callers] = await Promise.all([store.timeline(id), store.linkedEvents(id), store.tasksOf(id), store.callersOf(id)]);
-    // Callers appear masked, to desk roles only; revealing them in full is a separate, audited act.
-    const shown = actorOf(req).role === 'officer' ? [] : callers.map((c) => ({ eventId: c.eventId, name: maskName(c.name), phone: maskPhone(c.phone) }));
+    // Callers appear masked, to roles granted caller.read only; revealing them in full is a separate, audited act.
+    const shown = !grantOf(actorOf(req).role, 'caller.read') ? [] : callers.map((c) => ({ eventId: c.eventId, name: maskName(c.name), phone: maskPhone(c.phone) }));
     res.json({ ...incident, timeline, events, tasks, callers: shown });
   });
 
