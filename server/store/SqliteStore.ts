@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
 import type { Alarm, Category, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
-import { MIGRATIONS } from './migrations.ts';
+import { MIGRATIONS, migrationSql } from './migrations.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import type {
   ApiKeyRecord,
@@ -81,7 +81,7 @@ export class SqliteStore implements Store {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.id)) continue;
       this.db.transaction(() => {
-        this.db.exec(migration.sql);
+        this.db.exec(migrationSql(migration, 'sqlite'));
         this.db
           .prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)')
           .run(migration.id, migration.name, new Date().toISOString());
