@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   CITY_DIR: z.string().optional(),
   AUTO_LINK_SCORE: z.coerce.number().min(0).max(2).default(0.7),
   INGEST_RATE_PER_MIN: z.coerce.number().int().min(1).default(6000),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
 export interface Config {
@@ -55,6 +57,10 @@ export interface Config {
   autoLinkScore: number;
   /** Ingest requests a minute per API key (or user). */
   ingestRatePerMin: number;
+  /** Bearer token that opens GET /metrics to callers other than loopback. */
+  metricsToken?: string;
+  /** How long a shutdown waits for requests in flight before closing anyway. */
+  shutdownGraceMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -82,6 +88,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cityDir: path.resolve(e.CITY_DIR ?? FIXTURES_DIR),
     autoLinkScore: e.AUTO_LINK_SCORE,
     ingestRatePerMin: e.INGEST_RATE_PER_MIN,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }
 

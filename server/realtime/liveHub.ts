@@ -37,6 +37,13 @@ export const DEFAULT_HUB_OPTIONS: LiveHubOptions = {
   maxSnapshotIncidents: 20_000,
 };
 
+/** Where a node hands what it commits, for the hubs of the other nodes. */
+export interface HubRelay {
+  facts(changes: readonly Change[]): void;
+  sensor(state: SensorState): void;
+  unit(unit: Unit): void;
+}
+
 export class LiveHub {
   private published = 0;
   private pending: Change[] = [];
@@ -77,23 +84,67 @@ export class LiveHub {
     this.factListeners.push(listener);
   }
 
+  private relay: HubRelay | null = null;
+
+  /** Several nodes: what this node commits is also handed to `relay`, for the other nodes' hubs. */
+  setRelay(relay: HubRelay | null): void {
+    this.relay = relay;
+  }
+
   /** Committed facts, in any order; they go out in seq order once contiguous. */
   publish(changes: readonly Change[]): void {
     if (changes.length === 0) return;
+    this.relay?.facts(changes);
+    this.receive(changes);
+  }
+
+  /** Facts another node committed (or read back from the log): published here, not relayed again. */
+  receive(changes: readonly Change[]): void {
+    if (changes.length === 0) return;
     for (const listener of this.factListeners) listener(changes);
-    for (const c of changes) if (c.seq > this.published) this.pending.push(c);
+    const known = new Set(this.pending.map((c) => c.seq));
+    for (const c of changes) {
+      if (c.seq > this.published && !known.has(c.seq)) {
+        this.pending.push(c);
+        known.add(c.seq);
+      }
+    }
     this.pending.sort((a, b) => a.seq - b.seq);
     this.schedule(this.options.factDelayMs);
   }
 
-  sensor(state: SensorState): void {
+  /** Facts waiting for an earlier seq before they can go out (a queue depth for /metrics). */
+  get pendingFacts(): number {
+    return this.pending.length;
+  }
+
+  sensor(state: SensorState, relay = true): void {
+    if (relay) this.relay?.sensor(state);
     this.sensorDirty.set(state.id, state);
     this.schedule(this.options.batchMs);
   }
 
-  unit(unit: Unit): void {
+  unit(unit: Unit, relay = true): void {
+    if (relay) this.relay?.unit(unit);
     this.unitDirty.set(unit.id, unit);
     this.schedule(this.options.batchMs);
+  }
+
+  private lastSyncHead = 0;
+
+  /**
+   * The correctness path between nodes: read the log's head and take from the log whatever no
+   * relay brought. A lag seen on two checks in a row (or `now`) is read back, so a message lost
+   * in a Redis outage delays a change by at most two periods and never drops it.
+   */
+  async sync(now = false): Promise<void> {
+    const head = await this.store.headSeq();
+    const known = Math.max(this.published, this.pending.length ? this.pending[this.pending.length - 1]!.seq : 0);
+    const behind = head > known && (now || this.lastSyncHead > this.published);
+    this.lastSyncHead = head;
+    if (!behind) return;
+    this.receive(await this.store.changesAfter(this.published, head));
+    if (now) await this.flush();
   }
 
   setMetrics(metrics: CityMetrics): void {
@@ -111,7 +162,8 @@ export class LiveHub {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerDue = Infinity;
-      void this.flush();
+      // A store that cannot be read right now (a gap to fill) is tried again shortly.
+      this.flush().catch(() => this.schedule(this.options.batchMs));
     }, delayMs);
   }
 
@@ -129,8 +181,18 @@ export class LiveHub {
     return taken;
   }
 
-  /** Send everything ready. Safe to call at any time. */
-  async flush(): Promise<void> {
+  private flushing: Promise<void> = Promise.resolve();
+
+  /** Send everything ready. Safe to call at any time: flushes run one after another. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(
+      () => this.flushOnce(),
+      () => this.flushOnce(),
+    );
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
     let facts = this.takeContiguous();
     if (this.pending.length > 0) {
       // A hole: some commit has not been published yet. Give it a moment, then read it back.
@@ -209,6 +271,8 @@ export class LiveHub {
   }
 
   private async canReplay(lastSeq: number): Promise<boolean> {
+    // A client from another node may be ahead of this hub: catch up from the log first.
+    if (lastSeq > this.published) await this.sync(true);
     return lastSeq <= this.published && this.published - lastSeq <= this.options.maxReplay;
   }
 
@@ -268,7 +332,8 @@ export class LiveHub {
 
   /** Drop every live connection (shutdown, or a test of the client's reconnect path). */
   disconnectAll(): void {
-    this.nsp.disconnectSockets(true);
+    // `local`: with the Redis adapter a plain disconnectSockets would reach every node's sockets.
+    this.nsp.local.disconnectSockets(true);
   }
 
   close(): void {

@@ -2,15 +2,17 @@
 // websocket-only (no sticky sessions needed), permessage-deflate off (it costs CPU per frame).
 
 import type http from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/changes.ts';
 import { LIVE_NAMESPACE } from '../../shared/protocol/changes.ts';
 import type { AuthService } from '../services/auth.ts';
 import { sessionToken } from '../http/session.ts';
 import type { LiveNamespace, LiveSocket } from './liveHub.ts';
 
-export function createLiveServer(httpServer: http.Server, auth: AuthService): { io: Server; nsp: LiveNamespace } {
+/** `adapter`: Socket.IO's Redis adapter when several nodes share the work (REDIS_URL). */
+export function createLiveServer(httpServer: http.Server, auth: AuthService, adapter?: ServerOptions['adapter']): { io: Server; nsp: LiveNamespace } {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    ...(adapter ? { adapter } : {}),
     transports: ['websocket'],
     perMessageDeflate: false,
     maxHttpBufferSize: 64 * 1024,

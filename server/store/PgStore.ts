@@ -83,8 +83,6 @@ class Tx {
 export class PgStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
-  /** Called with each store round trip's duration (for /metrics); set by the composition root. */
-  onLatency: ((op: string, seconds: number) => void) | null = null;
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
@@ -154,7 +152,7 @@ export class PgStore implements Store {
 
   async isReady(): Promise<boolean> {
     try {
-      return (await this.read('SELECT 1 AS ok', [], 'ready')).length === 1;
+      return (await this.read('SELECT 1 AS ok', [])).length === 1;
     } catch {
       return false;
     }
@@ -162,43 +160,35 @@ export class PgStore implements Store {
 
   // ---- the two ways in: reads and write transactions ----
 
-  private async read(sql: string, params: unknown[] = [], op = 'read'): Promise<Row[]> {
-    const started = performance.now();
-    try {
-      return (await this.pool.query(sql, params)).rows as Row[];
-    } finally {
-      this.onLatency?.(op, (performance.now() - started) / 1000);
-    }
+  private async read(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return (await this.pool.query(sql, params)).rows as Row[];
   }
 
-  private async readOne(sql: string, params: unknown[] = [], op = 'read'): Promise<Row | undefined> {
-    return (await this.read(sql, params, op))[0];
+  private async readOne(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+    return (await this.read(sql, params))[0];
   }
 
   /** One transaction around `fn`; the changes it appended get their seq and commit with it. */
-  private async write<T>(op: string, fn: (t: Tx) => Promise<T>, isolation = ''): Promise<{ value: T; changes: Change[] }> {
-    const started = performance.now();
-    try {
-      for (let attempt = 1; ; attempt += 1) {
-        const client = await this.pool.connect();
-        const t = new Tx(client);
-        try {
-          await client.query(`BEGIN${isolation ? ` ISOLATION LEVEL ${isolation}` : ''}`);
-          const value = await fn(t);
-          const changes = await this.appendPending(t);
-          await client.query('COMMIT');
-          return { value, changes };
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          const code = (error as { code?: string }).code;
-          if (!(code && RETRYABLE.has(code)) || attempt >= MAX_ATTEMPTS) throw error;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-        } finally {
-          client.release();
-        }
+  private async write<T>(fn: (t: Tx) => Promise<T>, isolation = ''): Promise<{ value: T; changes: Change[] }> {
+    for (let attempt = 1; ; attempt += 1) {
+      const client = await this.pool.connect();
+      const t = new Tx(client);
+      let broken = false;
+      try {
+        await client.query(`BEGIN${isolation ? ` ISOLATION LEVEL ${isolation}` : ''}`);
+        const value = await fn(t);
+        const changes = await this.appendPending(t);
+        await client.query('COMMIT');
+        return { value, changes };
+      } catch (error) {
+        // A connection that cannot even roll back is discarded, not returned to the pool.
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        const code = (error as { code?: string }).code;
+        if (!(code && RETRYABLE.has(code)) || attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      } finally {
+        client.release(broken);
       }
-    } finally {
-      this.onLatency?.(op, (performance.now() - started) / 1000);
     }
   }
 
@@ -233,7 +223,6 @@ export class PgStore implements Store {
       `INSERT INTO users (id, username, password_hash, role, display_name, district_id, unit_id, disabled, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [user.id, user.username, user.passwordHash, user.role, user.displayName, user.districtId, user.unitId, user.disabled ? 1 : 0, at],
-      'createUser',
     );
   }
 
@@ -328,7 +317,7 @@ export class PgStore implements Store {
 
   private async upsertJson(table: 'categories' | 'units' | 'sensors', key: 'code' | 'id', items: { key: string; data: unknown }[]): Promise<void> {
     if (items.length === 0) return;
-    await this.write(`upsert_${table}`, (t) =>
+    await this.write((t) =>
       t.run(
         `INSERT INTO ${table} (${key}, data) SELECT * FROM unnest($1::text[], $2::text[]) ORDER BY 1
          ON CONFLICT (${key}) DO UPDATE SET data = excluded.data`,
@@ -350,7 +339,7 @@ export class PgStore implements Store {
   }
 
   async listUnits(): Promise<Unit[]> {
-    return (await this.read('SELECT data FROM units ORDER BY id', [], 'listUnits')).map((r) => JSON.parse(r.data as string) as Unit);
+    return (await this.read('SELECT data FROM units ORDER BY id', [])).map((r) => JSON.parse(r.data as string) as Unit);
   }
 
   async upsertSensors(sensors: Sensor[]): Promise<void> {
@@ -491,7 +480,7 @@ export class PgStore implements Store {
 
   async ingest(writes: IngestWrite[], decideReading: ReadingDecider): Promise<IngestCommit> {
     const receivedAt = new Date().toISOString();
-    const { value, changes } = await this.write('ingest', async (t) => {
+    const { value, changes } = await this.write(async (t) => {
       const outcomes: IngestItemOutcome[] = [];
       const readings = writes.filter((w): w is Extract<IngestWrite, { kind: 'reading' }> => w.kind === 'reading');
       // Readings: claim every key in one statement; the first of a repeated key in the batch wins.
@@ -657,7 +646,7 @@ export class PgStore implements Store {
   }
 
   async acknowledgeAlarm(alarmId: string, actorId: string, at: string): Promise<{ alarm: Alarm; changes: Change[]; refused?: string } | undefined> {
-    const { value, changes } = await this.write('acknowledgeAlarm', async (t) => {
+    const { value, changes } = await this.write(async (t) => {
       const row = await t.row('SELECT data FROM alarms WHERE id = $1 FOR UPDATE', [alarmId]);
       if (!row) return undefined;
       const alarm = JSON.parse(row.data as string) as Alarm;
@@ -674,7 +663,7 @@ export class PgStore implements Store {
 
   async markOffline(sensorIds: readonly string[]): Promise<SensorState[]> {
     if (sensorIds.length === 0) return [];
-    const { value } = await this.write('markOffline', async (t) => {
+    const { value } = await this.write(async (t) => {
       const rows = await t.rows(
         `UPDATE sensor_latest SET online = 0 WHERE sensor_id IN (
            SELECT sensor_id FROM sensor_latest WHERE sensor_id = ANY($1) AND online = 1 AND at IS NOT NULL ORDER BY sensor_id FOR UPDATE)
@@ -693,7 +682,6 @@ export class PgStore implements Store {
       `SELECT ${key} AS bucket, SUM(n) AS n, SUM(sum) AS total, MIN(min) AS lo, MAX(max) AS hi FROM readings_1m
        WHERE sensor_id = $1 AND minute >= substr($2, 1, 16) AND minute < substr($3, 1, 16) GROUP BY bucket ORDER BY bucket`,
       [sensorId, from, to],
-      'readingSeries',
     );
     return rows.map((r) => ({
       at: `${r.bucket as string}${suffix}`,
@@ -710,7 +698,7 @@ export class PgStore implements Store {
   }
 
   async updateIncident(id: string, updater: IncidentUpdater, at: string, relatedIds: string[] = []): Promise<UpdateResult | undefined> {
-    const { value, changes } = await this.write('updateIncident', async (t) => {
+    const { value, changes } = await this.write(async (t) => {
       // Lock the incident and the related ones in id order, so two commands never wait on each other.
       const ids = [...new Set([id, ...relatedIds])].sort(compare);
       const locked = new Map<string, Incident>();
@@ -767,7 +755,7 @@ export class PgStore implements Store {
 
   async setUnitPositions(updates: readonly UnitPosition[]): Promise<Unit[]> {
     if (updates.length === 0) return [];
-    const { value } = await this.write('setUnitPositions', async (t) => {
+    const { value } = await this.write(async (t) => {
       const ids = [...new Set(updates.map((u) => u.unitId))].sort(compare);
       const units = new Map<string, Unit>();
       for (const row of await t.rows('SELECT data FROM units WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids])) {
@@ -795,7 +783,7 @@ export class PgStore implements Store {
   }
 
   async appendChanges(bodies: ChangeBody[], at: string): Promise<Change[]> {
-    const { changes } = await this.write('appendChanges', async (t) => {
+    const { changes } = await this.write(async (t) => {
       for (const body of bodies) t.append(body, at);
     });
     return changes;
@@ -804,7 +792,7 @@ export class PgStore implements Store {
   // ---- reads ----
 
   async getIncident(id: string): Promise<Incident | undefined> {
-    const row = await this.readOne('SELECT data FROM incidents WHERE id = $1', [id], 'getIncident');
+    const row = await this.readOne('SELECT data FROM incidents WHERE id = $1', [id]);
     return row ? (JSON.parse(row.data as string) as Incident) : undefined;
   }
 
@@ -835,7 +823,6 @@ export class PgStore implements Store {
     const rows = await this.read(
       `SELECT data FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${p(filter.limit + 1)}`,
       params,
-      'listIncidents',
     );
     const items = rows.slice(0, filter.limit).map((r) => JSON.parse(r.data as string) as Incident);
     const last = items[items.length - 1];
@@ -925,11 +912,11 @@ export class PgStore implements Store {
   }
 
   async headSeq(): Promise<number> {
-    return (await this.readOne('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes', [], 'headSeq'))!.seq as number;
+    return (await this.readOne('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes', []))!.seq as number;
   }
 
   async changesAfter(afterSeq: number, toSeq: number): Promise<Change[]> {
-    const rows = await this.read('SELECT seq, body FROM changes WHERE seq > $1 AND seq <= $2 ORDER BY seq', [afterSeq, toSeq], 'changesAfter');
+    const rows = await this.read('SELECT seq, body FROM changes WHERE seq > $1 AND seq <= $2 ORDER BY seq', [afterSeq, toSeq]);
     return rows.map((r) => ({ ...(JSON.parse(r.body as string) as ChangeBody), seq: r.seq as number }) as Change);
   }
 
@@ -945,7 +932,6 @@ export class PgStore implements Store {
   async snapshot(recentSince: string, maxIncidents: number) {
     // One repeatable-read transaction, so the state and its seq agree.
     const { value } = await this.write(
-      'snapshot',
       async (t) => {
         const seq = (await t.row('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes'))!.seq as number;
         const incidents = (
@@ -970,8 +956,8 @@ export class PgStore implements Store {
   }
 
   async metricsInputs(dayStart: string, onlineSince: string): Promise<MetricsInputs> {
-    const one = async (sql: string, params: unknown[]) => (await this.readOne(sql, params, 'metricsInputs'))!.n as number;
-    const minutes = async (sql: string) => (await this.read(sql, [dayStart], 'metricsInputs')).map((r) => r.m as number);
+    const one = async (sql: string, params: unknown[]) => (await this.readOne(sql, params))!.n as number;
+    const minutes = async (sql: string) => (await this.read(sql, [dayStart])).map((r) => r.m as number);
     const [openIncidents, newToday, callsToday, activeAlarms, sensorsTotal, sensorsOnline, unitStatus, dispatchMinutes, arriveMinutes, perMinute] =
       await Promise.all([
         one('SELECT COUNT(*) AS n FROM incidents WHERE status = ANY($1::text[])', [OPEN_STATUSES]),
@@ -980,7 +966,7 @@ export class PgStore implements Store {
         one("SELECT COUNT(DISTINCT sensor_id) AS n FROM alarms WHERE status <> 'cleared'", []),
         one('SELECT COUNT(*) AS n FROM sensors', []),
         one('SELECT COUNT(*) AS n FROM sensor_latest WHERE at IS NOT NULL AND at >= $1', [onlineSince]),
-        this.read("SELECT data::json ->> 'status' AS status, COUNT(*) AS n FROM units GROUP BY 1", [], 'metricsInputs'),
+        this.read("SELECT data::json ->> 'status' AS status, COUNT(*) AS n FROM units GROUP BY 1", []),
         minutes(
           `SELECT EXTRACT(EPOCH FROM (dispatched_at::timestamptz - created_at::timestamptz))::float8 / 60 AS m
            FROM incidents WHERE created_at >= $1 AND dispatched_at IS NOT NULL`,
@@ -989,7 +975,7 @@ export class PgStore implements Store {
           `SELECT EXTRACT(EPOCH FROM (on_scene_at::timestamptz - dispatched_at::timestamptz))::float8 / 60 AS m
            FROM incidents WHERE created_at >= $1 AND on_scene_at IS NOT NULL AND dispatched_at IS NOT NULL`,
         ),
-        this.read('SELECT substr(created_at, 1, 16) AS minute, COUNT(*) AS n FROM incidents WHERE created_at >= $1 GROUP BY 1', [dayStart], 'metricsInputs'),
+        this.read('SELECT substr(created_at, 1, 16) AS minute, COUNT(*) AS n FROM incidents WHERE created_at >= $1 GROUP BY 1', [dayStart]),
       ]);
     const units = (status: string) => (unitStatus.find((r) => r.status === status)?.n as number | undefined) ?? 0;
     return {
