@@ -53,6 +53,13 @@ export interface CityServer {
 /** How often a node reads the change log's head to pick up what no relay brought (several nodes). */
 const LOG_SYNC_MS = 1000;
 
+/** Redis channels are named for the database the nodes share, so two clusters never mix. */
+function channelKey(databaseUrl: string | undefined): string {
+  if (!databaseUrl) return 'city';
+  const url = new URL(databaseUrl);
+  return `city:${url.hostname}:${url.port || '5432'}${url.pathname}`;
+}
+
 const cityCache = new Map<string, CityReference>();
 /** Reference data is read-only; tests that start many servers share one parse of it. */
 function cityReference(dir: string): CityReference {
@@ -89,7 +96,7 @@ export async function startCityServer(config: Config): Promise<CityServer> {
   app.set('trust proxy', false);
   const httpServer = http.createServer(app);
   // Broadcast between nodes through Redis when REDIS_URL is set.
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, channelKey(config.databaseUrl)) : null;
   const { io, nsp } = createLiveServer(httpServer, auth, redis?.adapter);
 
   const sensors = await store.listSensors();

@@ -32,7 +32,11 @@ export interface RedisLink {
   close(): Promise<void>;
 }
 
-export function connectRedis(url: string, logger: Logger): RedisLink {
+/**
+ * `key` prefixes the adapter's channels: clusters (or test runs) sharing one Redis but not one
+ * database must not hear each other's changes.
+ */
+export function connectRedis(url: string, logger: Logger, key = 'city'): RedisLink {
   // Publishing fails fast while Redis is away (the log covers it); subscribing retries for ever.
   const pub = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'city-pub' });
   const sub = new Redis(url, { maxRetriesPerRequest: null, connectionName: 'city-sub' });
@@ -63,7 +67,7 @@ export function connectRedis(url: string, logger: Logger): RedisLink {
   const units = new Map<string, Unit>();
 
   return {
-    adapter: createAdapter(pub, sub, { key: 'city' }),
+    adapter: createAdapter(pub, sub, { key }),
     stats,
     isReady: () => pub.status === 'ready' && sub.status === 'ready',
     async attach(liveNsp, hub) {
