@@ -102,6 +102,12 @@ export class LiveHub {
   receive(changes: readonly Change[]): void {
     if (changes.length === 0) return;
     for (const listener of this.factListeners) listener(changes);
+    this.merge(changes);
+    this.schedule(this.options.factDelayMs);
+  }
+
+  /** Add facts to those waiting, once each, in seq order. */
+  private merge(changes: readonly Change[]): void {
     const known = new Set(this.pending.map((c) => c.seq));
     for (const c of changes) {
       if (c.seq > this.published && !known.has(c.seq)) {
@@ -110,7 +116,6 @@ export class LiveHub {
       }
     }
     this.pending.sort((a, b) => a.seq - b.seq);
-    this.schedule(this.options.factDelayMs);
   }
 
   /** Facts waiting for an earlier seq before they can go out (a queue depth for /metrics). */
@@ -167,17 +172,19 @@ export class LiveHub {
     }, delayMs);
   }
 
-  /** Take the contiguous run of pending facts that follows what was published. */
-  private takeContiguous(): Change[] {
-    let n = 0;
-    let expected = this.published + 1;
-    while (n < this.pending.length && this.pending[n]!.seq === expected) {
-      n += 1;
+  /** Take the contiguous run of pending facts that follows `after`, dropping resends of earlier ones. */
+  private takeContiguous(after = this.published): Change[] {
+    const taken: Change[] = [];
+    let expected = after + 1;
+    let i = 0;
+    for (; i < this.pending.length; i += 1) {
+      const c = this.pending[i]!;
+      if (c.seq < expected) continue;
+      if (c.seq !== expected) break;
+      taken.push(c);
       expected += 1;
     }
-    // Drop any resend of what already went out.
-    const taken = this.pending.splice(0, n);
-    this.pending = this.pending.filter((c) => c.seq > expected - 1);
+    this.pending = this.pending.slice(i).filter((c) => c.seq >= expected);
     return taken;
   }
 
@@ -198,10 +205,12 @@ export class LiveHub {
       // A hole: some commit has not been published yet. Give it a moment, then read it back.
       this.gapSince ??= Date.now();
       if (Date.now() - this.gapSince > 1000) {
+        const after = this.published + facts.length;
         const upTo = this.pending[this.pending.length - 1]!.seq;
-        const fromLog = await this.store.changesAfter(this.published + facts.length, upTo);
-        this.pending = [...fromLog, ...this.pending].sort((a, b) => a.seq - b.seq);
-        facts = [...facts, ...this.takeContiguous()];
+        this.merge(await this.store.changesAfter(after, upTo));
+        facts = [...facts, ...this.takeContiguous(after)];
+        this.gapSince = null;
+        if (this.pending.length > 0) this.schedule(this.options.factDelayMs * 5 + 20);
       } else {
         this.schedule(this.options.factDelayMs * 5 + 20);
       }
