@@ -37,6 +37,10 @@ export const DEFAULT_HUB_OPTIONS: LiveHubOptions = {
   maxSnapshotIncidents: 20_000,
 };
 
+/** How long a shared read of the log (which never changes) and of telemetry (which may) is reused. */
+const IMMUTABLE_MS = 5_000;
+const TELEMETRY_SHARE_MS = 100;
+
 /** Where a node hands what it commits, for the hubs of the other nodes. */
 export interface HubRelay {
   facts(changes: readonly Change[]): void;
@@ -292,17 +296,22 @@ export class LiveHub {
    */
   private async catchUp(socket: LiveSocket, lastSeq: number): Promise<number> {
     const scope = scopeOf(socket.data.user);
-    const since = (await this.store.changeTime(lastSeq)) ?? new Date(0).toISOString();
+    const since = (await this.shared(`time:${lastSeq}`, IMMUTABLE_MS, () => this.store.changeTime(lastSeq))) ?? new Date(0).toISOString();
     let from = lastSeq;
     let first = true;
     for (;;) {
       const to = this.published;
-      const facts = to > from ? await this.store.changesAfter(from, to) : [];
+      // Clients resuming together mostly ask for the same range: one read serves them all.
+      const facts = to > from ? await this.shared(`log:${from}:${to}`, IMMUTABLE_MS, () => this.store.changesAfter(from, to)) : [];
       const telemetry: Change[] = [];
       if (first) {
         // Latest values that changed while away: telemetry is not replayed, it is refreshed.
-        for (const sensor of await this.store.sensorStatesSince(since)) telemetry.push({ seq: to, type: 'sensor', sensor });
-        for (const unit of await this.store.listUnits()) telemetry.push({ seq: to, type: 'unit', unit });
+        const [sensors, units] = await Promise.all([
+          this.shared(`sensors:${since}`, TELEMETRY_SHARE_MS, () => this.store.sensorStatesSince(since)),
+          this.shared('units', TELEMETRY_SHARE_MS, () => this.store.listUnits()),
+        ]);
+        for (const sensor of sensors) telemetry.push({ seq: to, type: 'sensor', sensor });
+        for (const unit of units) telemetry.push({ seq: to, type: 'unit', unit });
         if (this.metrics) telemetry.push({ seq: to, type: 'metrics', metrics: this.metrics });
       }
       if (to > from || first) {
@@ -319,7 +328,8 @@ export class LiveHub {
   private async sendSnapshot(socket: LiveSocket): Promise<number> {
     const scope = scopeOf(socket.data.user);
     const recentSince = new Date(Date.now() - this.options.recentMs).toISOString();
-    const state = await this.store.snapshot(recentSince, this.options.maxSnapshotIncidents);
+    // Snapshots asked for at the same time share one read; each client then catches up from its seq.
+    const state = await this.shared('snapshot', 0, () => this.store.snapshot(recentSince, this.options.maxSnapshotIncidents));
     // Clients skip facts at or below the snapshot's seq, so a batch racing this read is harmless.
     const visible = (c: Change) => isVisible(scope, c, this.sensorDistrict);
     const snapshot: Snapshot = {
@@ -337,6 +347,28 @@ export class LiveHub {
     if (this.published > state.seq) return this.catchUp(socket, state.seq);
     socket.join(roomOf(scope));
     return state.seq;
+  }
+
+  private readonly reads = new Map<string, { at: number; settled: boolean; value: Promise<unknown> }>();
+
+  /**
+   * One store read shared by every caller asking for `key` while it is in flight, or within
+   * `ttlMs` after it started (a reconnect storm asks the same questions hundreds of times).
+   */
+  private shared<T>(key: string, ttlMs: number, read: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.reads.get(key);
+    if (hit && (!hit.settled || now - hit.at <= ttlMs)) return hit.value as Promise<T>;
+    if (this.reads.size > 1000) {
+      for (const [k, entry] of this.reads) if (entry.settled && now - entry.at > IMMUTABLE_MS) this.reads.delete(k);
+    }
+    const entry = { at: now, settled: false, value: read() as Promise<unknown> };
+    entry.value.then(
+      () => (entry.settled = true),
+      () => this.reads.delete(key),
+    );
+    this.reads.set(key, entry);
+    return entry.value as Promise<T>;
   }
 
   /** Drop every live connection (shutdown, or a test of the client's reconnect path). */
