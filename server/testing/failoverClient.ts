@@ -21,6 +21,8 @@ export class FailoverClient {
   /** Broken promises: a batch that did not continue from the seq the client held. */
   gaps: string[] = [];
   private held = 0;
+  /** True while a connection is open. */
+  connected = false;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -45,10 +47,11 @@ export class FailoverClient {
       reconnection: false,
       auth: this.held > 0 ? { lastSeq: this.held } : {},
       extraHeaders: { cookie: this.cookie },
-      timeout: 5000,
+      timeout: 20_000,
     });
     this.socket = socket;
     socket.on('connect', () => {
+      this.connected = true;
       this.connects.push({ at: performance.now(), url });
       this.notify();
     });
@@ -66,6 +69,7 @@ export class FailoverClient {
     });
     const failover = () => {
       if (this.socket !== socket || this.closed) return;
+      this.connected = false;
       socket.removeAllListeners();
       socket.close();
       // Like a load balancer taking the node out: the next one, after a short pause.
