@@ -84,7 +84,10 @@ export class PgStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
 
-  private constructor(pool: pg.Pool) {
+  private constructor(
+    pool: pg.Pool,
+    private readonly url: string,
+  ) {
     this.pool = pool;
   }
 
@@ -93,7 +96,7 @@ export class PgStore implements Store {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10, types, connectionTimeoutMillis: 10_000 });
     // An idle client losing its connection (database restart) must not take the process down.
     pool.on('error', () => undefined);
-    const store = new PgStore(pool);
+    const store = new PgStore(pool, databaseUrl);
     try {
       await store.migrate();
     } catch (error) {
@@ -146,7 +149,57 @@ export class PgStore implements Store {
     }
   }
 
+  /** Leases this node holds: one dedicated connection each, holding a session advisory lock. */
+  private readonly leases = new Map<string, { holder: string; client: pg.Client }>();
+
+  /**
+   * One holder per cluster for `name` (the deadline scheduler): true while this node holds it.
+   * The lease is a session advisory lock on a connection of its own, so PostgreSQL hands it over
+   * the moment the holder's process dies (its connection closes); `ttlMs` bounds how long a
+   * connection that went silent without closing can keep it (TCP keepalive). Call it again each
+   * tick: it answers true as long as the holding connection is alive. Not yet on the Store
+   * interface; the shape matches the embedded store's lease.
+   */
+  async acquireLease(name: string, holder: string, ttlMs: number, now: string): Promise<boolean> {
+    void now;
+    const held = this.leases.get(name);
+    if (held) {
+      if (held.holder !== holder) return false;
+      try {
+        await held.client.query('SELECT 1');
+        return true;
+      } catch {
+        this.leases.delete(name);
+        await held.client.end().catch(() => undefined);
+      }
+    }
+    const client = new pg.Client({
+      connectionString: this.url,
+      keepAlive: true,
+      application_name: `lease ${name} ${holder}`.slice(0, 63),
+      keepAliveInitialDelayMillis: Math.max(1000, Math.floor(ttlMs / 3)),
+    });
+    client.on('error', () => this.leases.delete(name));
+    await client.connect();
+    const row = (await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [`lease:${name}`])).rows[0] as Row;
+    if (row.ok === true) {
+      this.leases.set(name, { holder, client });
+      return true;
+    }
+    await client.end();
+    return false;
+  }
+
+  /** Give a lease up (shutdown), so another node takes over at once. */
+  async releaseLease(name: string): Promise<void> {
+    const held = this.leases.get(name);
+    if (!held) return;
+    this.leases.delete(name);
+    await held.client.end().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
+    for (const name of [...this.leases.keys()]) await this.releaseLease(name);
     await this.pool.end().catch(() => undefined);
   }
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteStore } from './SqliteStore.ts';
 import { PgStore } from './PgStore.ts';
 import { storeSuite, draftIncident } from './storeSuite.ts';
-import { createTestDatabase, postgresReachable } from '../testing/services.ts';
+import { createTestDatabase, postgresReachable, queryDatabase } from '../testing/services.ts';
 
 storeSuite('SqliteStore', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-store-'));
@@ -38,6 +38,30 @@ if (pgUp) {
 }
 
 describe.skipIf(!pgUp)('PgStore across nodes', () => {
+  it('gives a lease to one node at a time and hands it over when the holder dies', async () => {
+    const db = await createTestDatabase();
+    const [a, b] = await Promise.all([PgStore.open(db.url, { max: 2 }), PgStore.open(db.url, { max: 2 })]);
+    const now = new Date().toISOString();
+    try {
+      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(true);
+      expect(await b.acquireLease('scheduler', 'node-b', 10_000, now)).toBe(false);
+      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(true);
+      expect(await b.acquireLease('other', 'node-b', 10_000, now)).toBe(true);
+      // The holder's connection dies (as when its process is killed): the other node takes over.
+      const killed = await queryDatabase<{ ok: boolean }>(db.url, "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'lease scheduler node-a'");
+      expect(killed).toEqual([{ ok: true }]);
+      expect(await b.acquireLease('scheduler', 'node-b', 10_000, now)).toBe(true);
+      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(false);
+      // A clean release hands it over at once.
+      await b.releaseLease('scheduler');
+      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
   it('migrates once when two nodes start together, and orders the log by commit across them', async () => {
     const db = await createTestDatabase();
     const [a, b] = await Promise.all([PgStore.open(db.url, { max: 4 }), PgStore.open(db.url, { max: 4 })]);
