@@ -14,8 +14,8 @@
 //   SQLite numbers by itself is a BIGSERIAL there; SQLite's rowid order is an explicit `ord`.
 // - The change log's seq is assigned by the store under a lock, not by the schema, so that its
 //   order is commit order on every node (see PgStore).
-// The shared store suite (server/store/storeSuite.ts) runs against both, so a migration that
-// diverges shows up there.
+// The shared store suite (server/store/storeSuite.ts) runs against both, and store.test.ts
+// compares their tables and columns, so a migration that diverges shows up there.
 
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from './SqliteStore.ts';
 import { PgStore } from './PgStore.ts';
@@ -36,6 +37,34 @@ if (pgUp) {
     };
   });
 }
+
+describe.skipIf(!pgUp)('one migration set, two dialects', () => {
+  it('gives both databases the same tables and columns', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-schema-'));
+    const sqlite = new SqliteStore(path.join(dir, 'city.db'));
+    const db = await createTestDatabase();
+    const pg = await PgStore.open(db.url, { max: 1 });
+    try {
+      await sqlite.close();
+      const file = new Database(path.join(dir, 'city.db'), { readonly: true });
+      const tables = (file.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+      const lite = tables.flatMap((t) => (file.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => `${t}.${c.name}`)).sort();
+      file.close();
+      const pgColumns = (
+        await queryDatabase<{ c: string }>(db.url, "SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema = 'public'")
+      )
+        .map((r) => r.c)
+        // SQLite's implicit rowid order is an explicit column on PostgreSQL.
+        .filter((c) => c !== 'tasks.ord')
+        .sort();
+      expect(pgColumns).toEqual(lite);
+    } finally {
+      await pg.close();
+      await db.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.skipIf(!pgUp)('PgStore across nodes', () => {
   it('gives a lease to one node at a time and hands it over when the holder dies', async () => {
