@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestBench } from './ingestBench.ts';
+import { latencyBench, stormBench } from './clusterBench.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -14,6 +15,8 @@ const wanted = suites.length ? suites : ['ingest'];
 
 const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: () => ingestBench({ durationSec: full ? 120 : 30, batchSize: 500, concurrency: 4 }),
+  latency: () => latencyBench(full ? 500 : 100),
+  storm: () => stormBench(500),
 };
 
 function fmt(n: unknown): string {
@@ -35,6 +38,22 @@ for (const name of wanted) {
       'raw inserts (baseline)': { 'events/s': fmt(r.raw.eventsPerSec), 'p50 batch ms': '', 'p99 batch ms': '', 'server CPU % core': '' },
     });
     console.log(`ratio HTTP/raw: ${(r.ratio * 100).toFixed(1)}% (target ≥ 40%); events/s target ≥ 10,000`);
+  }
+  if (name === 'latency') {
+    const r = result as Awaited<ReturnType<typeof latencyBench>>;
+    console.table({
+      'screen on the same node (baseline)': { 'p50 ms': fmt(r.sameNode.p50Ms), 'p99 ms': fmt(r.sameNode.p99Ms) },
+      'screen on the other node': { 'p50 ms': fmt(r.otherNode.p50Ms), 'p99 ms': fmt(r.otherNode.p99Ms) },
+    });
+    console.log(`added p99 for a cross-node change: ${fmt(r.addedP99Ms)} ms over ${r.count} incidents (two nodes must agree within 1 s)`);
+  }
+  if (name === 'storm') {
+    const r = result as Awaited<ReturnType<typeof stormBench>>;
+    console.table({
+      'fresh start on B (baseline)': { screens: r.screens, seconds: fmt(r.freshSeconds), complete: '' },
+      'SIGKILL A, resume on B': { screens: r.screens, seconds: fmt(r.resumeSeconds), complete: r.complete },
+    });
+    console.log(`S5 target: all ${r.screens} resumed with no gap and no duplicate within 15 s (${r.startedOnA} screens were on A; ${r.changes} changes in the log, ${r.reconnects} reconnections)`);
   }
   const out = path.join(here, 'results', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });

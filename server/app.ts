@@ -8,6 +8,7 @@ import express from 'express';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { SqliteStore } from './store/SqliteStore.ts';
+import { PgStore } from './store/PgStore.ts';
 import type { Store } from './store/Store.ts';
 import { AuthService } from './services/auth.ts';
 import { loadCityReference, sensorFromFixture, unitFromFixture, type CityReference } from './services/cityReference.ts';
@@ -34,6 +35,8 @@ import { photoRoutes } from './http/routes/photoRoutes.ts';
 import { MqttSource } from './ingest/mqttSource.ts';
 import { open311Routes } from './ingest/open311.ts';
 import { seedDemo, DEMO_ACCOUNTS, DEMO_INGEST_KEY } from './services/demoSeed.ts';
+import { connectRedis, type RedisLink } from './realtime/redisLink.ts';
+import { createRegistry, instrumentStore, metricsRoute, registerGauges } from './http/prometheus.ts';
 
 export interface CityServer {
   config: Config;
@@ -56,11 +59,22 @@ export interface CityServer {
   mqtt: MqttSource | null;
   /** Scrub callers' personal data older than the retention period; returns rows scrubbed. */
   scrubCallers(now?: Date): Promise<number>;
+  redis: RedisLink | null;
   close(): Promise<void>;
 }
 
 // Retention runs at start and then this often.
 const RETENTION_SWEEP_MS = 3_600_000;
+
+/** How often a node reads the change log's head to pick up what no relay brought (several nodes). */
+const LOG_SYNC_MS = 1000;
+
+/** Redis channels are named for the database the nodes share, so two clusters never mix. */
+function channelKey(databaseUrl: string | undefined): string {
+  if (!databaseUrl) return 'city';
+  const url = new URL(databaseUrl);
+  return `city:${url.hostname}:${url.port || '5432'}${url.pathname}`;
+}
 
 const cityCache = new Map<string, CityReference>();
 /** Reference data is read-only; tests that start many servers share one parse of it. */
@@ -83,16 +97,23 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
     { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'caller', '*.caller', 'password', '*.password'] },
     config.logDestination ?? pino.destination(1),
   );
-  if (config.databaseUrl) logger.warn('DATABASE_URL is set, but the PostgreSQL store is not built yet; using the embedded store');
-  const store = SqliteStore.open(config.dataDir);
+  const { registry, storeLatency } = createRegistry();
+  // The store: PostgreSQL when DATABASE_URL is set (several nodes), else the embedded file.
+  const rawStore = config.databaseUrl ? await PgStore.open(config.databaseUrl) : SqliteStore.open(config.dataDir);
+  const store = instrumentStore<Store>(rawStore, storeLatency);
   const city = cityReference(config.cityDir);
   const auth = new AuthService(store, { sessionTtlMs: config.sessionTtlMs, idleTimeoutMs: config.security.sessionIdleMs });
 
-  // Reference data enters the store once; later starts keep what operators changed.
-  if ((await store.listUnits()).length === 0) await store.upsertUnits(city.units.map(unitFromFixture));
-  if ((await store.listSensors()).length === 0) await store.upsertSensors(city.sensors.map(sensorFromFixture));
-  await store.upsertCategories([...city.categories.values()]);
-  if (config.demo) await seedDemo(store, auth, city, new Date());
+  // Reference data enters the store once; later starts keep what operators changed. Nodes
+  // starting together take turns, so the demo accounts are created once.
+  const seed = async () => {
+    if ((await store.listUnits()).length === 0) await store.upsertUnits(city.units.map(unitFromFixture));
+    if ((await store.listSensors()).length === 0) await store.upsertSensors(city.sensors.map(sensorFromFixture));
+    await store.upsertCategories([...city.categories.values()]);
+    if (config.demo) await seedDemo(store, auth, city, new Date());
+  };
+  if (rawStore instanceof PgStore) await rawStore.exclusive(seed);
+  else await seed();
 
   const app = express();
   app.disable('x-powered-by');
@@ -100,7 +121,9 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
   app.set('trust proxy', config.security.trustProxy);
   app.use(securityHeaders());
   const httpServer = http.createServer(app);
-  const live = createLiveServer(httpServer, auth, { allowedOrigins: config.security.allowedOrigins, logger });
+  // Broadcast between nodes through Redis when REDIS_URL is set.
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, channelKey(config.databaseUrl)) : null;
+  const live = createLiveServer(httpServer, auth, { allowedOrigins: config.security.allowedOrigins, logger, ...(redis ? { adapter: redis.adapter } : {}) });
   const { io, nsp } = live;
 
   const sensors = await store.listSensors();
@@ -111,6 +134,9 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
     factDelayMs: config.live.factDelayMs,
   });
   await hub.start();
+  await redis?.attach(nsp, hub);
+  // Another node's commit reaches this one through Redis; the log is read too, so none is missed.
+  const logSync = rawStore instanceof PgStore ? setInterval(() => void hub.sync().catch(() => undefined), LOG_SYNC_MS) : null;
   // Real time, unless a test injected its clock (never settable from the environment).
   const clock = config.clock ?? (() => new Date());
   const deadlines = new DeadlineService(store, hub, city, { ...config.workCalendar, timeZone: config.timeZone }, clock, {
@@ -125,13 +151,36 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
   await ingest.start();
   const incidents = new IncidentService(store, hub, ingest, city, deadlines.stamp);
 
+  // Requests in flight, so a shutdown can let them finish.
+  let inFlight = 0;
+  let draining = false;
+  app.use((_req, res, next) => {
+    inFlight += 1;
+    res.once('close', () => (inFlight -= 1));
+    next();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // Ready: the store answers and the node is not shutting down. The adapter is reported; a Redis
+  // outage alone keeps the node in rotation, because every node shares it and the change log
+  // still carries every change (a second or two later).
   app.get('/readyz', async (_req, res) => {
     const storeReady = await store.isReady().catch(() => false);
-    res.status(storeReady ? 200 : 503).json({ ok: storeReady, store: store.kind, adapter: 'memory' });
+    const adapterReady = redis ? redis.isReady() : true;
+    const ok = storeReady && !draining;
+    res.status(ok ? 200 : 503).json({ ok, store: store.kind, storeReady, adapter: redis ? 'redis' : 'memory', adapterReady, draining });
   });
+  registerGauges(registry, {
+    store,
+    ingest,
+    hub,
+    nsp,
+    redis,
+    storeLatency,
+    ...(rawStore instanceof PgStore ? { poolWaiting: () => rawStore.poolStats().waiting } : {}),
+  });
+  app.get('/metrics', metricsRoute(registry, config.metricsToken));
   app.use('/open311/v2', open311Routes(store, auth, ingest, city));
   app.use('/api', loadUser(auth));
   // Access log at debug level: who, what route, outcome. Paths only (queries may carry search text).
@@ -207,23 +256,37 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
   let closing: Promise<void> | null = null;
+  /**
+   * Graceful shutdown: leave rotation (/readyz 503), stop accepting connections, let requests in
+   * flight finish (up to the grace period), then close the live sockets so their clients move to
+   * another node and resume there from their last seq.
+   */
   const close = () => {
     closing ??= (async () => {
+      draining = true;
+      const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
       metrics.stop();
       await deadlines.stop();
       sensorWatch.stop();
       clearInterval(retention);
+      if (logSync) clearInterval(logSync);
       live.close();
       await mqtt?.stop();
+      const deadline = Date.now() + config.shutdownGraceMs;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await hub.flush().catch(() => undefined);
       hub.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await httpClosed;
+      await redis?.close();
       await store.close();
     })();
     return closing;
   };
 
-  return { config, app, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, live: nsp, metrics, deadlines, sensorWatch, mqtt, scrubCallers, close };
+  return { config, app, url: `http://${host}:${port}`, port, logger, store, city, auth, ingest, incidents, hub, live: nsp, metrics, deadlines, sensorWatch, mqtt, redis, scrubCallers, close };
 }
 
 export { DEMO_ACCOUNTS, DEMO_INGEST_KEY };

@@ -70,6 +70,8 @@ const EnvSchema = z.object({
   COMMAND_RATE_PER_MIN: z.coerce.number().int().min(1).default(300),
   LOGIN_RATE_PER_MIN: z.coerce.number().int().min(1).default(30),
   REVEAL_RATE_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
 export interface Config {
@@ -104,6 +106,10 @@ export interface Config {
    * environment, so a production server always runs on real time.
    */
   clock?: () => Date;
+  /** Bearer token that opens GET /metrics to callers other than loopback. */
+  metricsToken?: string;
+  /** How long a shutdown waits for requests in flight before closing anyway. */
+  shutdownGraceMs: number;
   security: SecurityConfig;
   /** Where log lines go (tests capture them); stdout when absent. */
   logDestination?: { write(line: string): unknown };
@@ -172,6 +178,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginRatePerMin: e.LOGIN_RATE_PER_MIN,
       revealRatePerHour: e.REVEAL_RATE_PER_HOUR,
     },
+    metricsToken: e.METRICS_TOKEN,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }
 

@@ -11,6 +11,12 @@ import { DemoHistory, historyStart } from './ingest/demoHistory.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Where the database is, without any password in the URL. */
+function databaseLabel(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+}
+
 async function main(): Promise<void> {
   // `npm start` is the demo: demo data and simulator are on unless switched off explicitly.
   const config = loadConfig({
@@ -49,7 +55,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  City Operations Center is running at ${server.url}`,
-    `  store: ${server.store.kind} (${config.dataDir})   simulator: ${simulator ? `on ×${config.simulator.speed}${config.simulator.scenario === 'none' ? '' : ` (${config.simulator.scenario})`}` : 'off'}`,
+    `  store: ${server.store.kind} (${config.databaseUrl ? databaseLabel(config.databaseUrl) : config.dataDir})${config.redisUrl ? '   adapter: redis' : ''}   simulator: ${simulator ? `on ×${config.simulator.speed}${config.simulator.scenario === 'none' ? '' : ` (${config.simulator.scenario})`}` : 'off'}`,
   ];
   if (config.demo) {
     lines.push(`  demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}`);

@@ -65,6 +65,11 @@ export class IngestService {
     this.stampNew = stamp;
   }
 
+  /** Ingest items waiting for the next group commit (a queue depth for /metrics). */
+  get queueDepth(): number {
+    return this.queue.reduce((n, b) => n + b.writes.length, 0);
+  }
+
   /** Load the open incidents of the last day into the repeated-call index. */
   async start(now = new Date()): Promise<void> {
     const since = new Date(now.getTime() - DEFAULT_DUPLICATE_WINDOW_MS).toISOString();

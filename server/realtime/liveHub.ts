@@ -37,6 +37,17 @@ export const DEFAULT_HUB_OPTIONS: LiveHubOptions = {
   maxSnapshotIncidents: 20_000,
 };
 
+/** How long a shared read of the log (which never changes) and of telemetry (which may) is reused. */
+const IMMUTABLE_MS = 5_000;
+const TELEMETRY_SHARE_MS = 100;
+
+/** Where a node hands what it commits, for the hubs of the other nodes. */
+export interface HubRelay {
+  facts(changes: readonly Change[]): void;
+  sensor(state: SensorState): void;
+  unit(unit: Unit): void;
+}
+
 export class LiveHub {
   private published = 0;
   private pending: Change[] = [];
@@ -77,23 +88,72 @@ export class LiveHub {
     this.factListeners.push(listener);
   }
 
+  private relay: HubRelay | null = null;
+
+  /** Several nodes: what this node commits is also handed to `relay`, for the other nodes' hubs. */
+  setRelay(relay: HubRelay | null): void {
+    this.relay = relay;
+  }
+
   /** Committed facts, in any order; they go out in seq order once contiguous. */
   publish(changes: readonly Change[]): void {
     if (changes.length === 0) return;
+    this.relay?.facts(changes);
+    this.receive(changes);
+  }
+
+  /** Facts another node committed (or read back from the log): published here, not relayed again. */
+  receive(changes: readonly Change[]): void {
+    if (changes.length === 0) return;
     for (const listener of this.factListeners) listener(changes);
-    for (const c of changes) if (c.seq > this.published) this.pending.push(c);
-    this.pending.sort((a, b) => a.seq - b.seq);
+    this.merge(changes);
     this.schedule(this.options.factDelayMs);
   }
 
-  sensor(state: SensorState): void {
+  /** Add facts to those waiting, once each, in seq order. */
+  private merge(changes: readonly Change[]): void {
+    const known = new Set(this.pending.map((c) => c.seq));
+    for (const c of changes) {
+      if (c.seq > this.published && !known.has(c.seq)) {
+        this.pending.push(c);
+        known.add(c.seq);
+      }
+    }
+    this.pending.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Facts waiting for an earlier seq before they can go out (a queue depth for /metrics). */
+  get pendingFacts(): number {
+    return this.pending.length;
+  }
+
+  sensor(state: SensorState, relay = true): void {
+    if (relay) this.relay?.sensor(state);
     this.sensorDirty.set(state.id, state);
     this.schedule(this.options.batchMs);
   }
 
-  unit(unit: Unit): void {
+  unit(unit: Unit, relay = true): void {
+    if (relay) this.relay?.unit(unit);
     this.unitDirty.set(unit.id, unit);
     this.schedule(this.options.batchMs);
+  }
+
+  private lastSyncHead = 0;
+
+  /**
+   * The correctness path between nodes: read the log's head and take from the log whatever no
+   * relay brought. A lag seen on two checks in a row (or `now`) is read back, so a message lost
+   * in a Redis outage delays a change by at most two periods and never drops it.
+   */
+  async sync(now = false): Promise<void> {
+    const head = await this.store.headSeq();
+    const known = Math.max(this.published, this.pending.length ? this.pending[this.pending.length - 1]!.seq : 0);
+    const behind = head > known && (now || this.lastSyncHead > this.published);
+    this.lastSyncHead = head;
+    if (!behind) return;
+    this.receive(await this.store.changesAfter(this.published, head));
+    if (now) await this.flush();
   }
 
   setMetrics(metrics: CityMetrics): void {
@@ -111,35 +171,50 @@ export class LiveHub {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerDue = Infinity;
-      void this.flush();
+      // A store that cannot be read right now (a gap to fill) is tried again shortly.
+      this.flush().catch(() => this.schedule(this.options.batchMs));
     }, delayMs);
   }
 
-  /** Take the contiguous run of pending facts that follows what was published. */
-  private takeContiguous(): Change[] {
-    let n = 0;
-    let expected = this.published + 1;
-    while (n < this.pending.length && this.pending[n]!.seq === expected) {
-      n += 1;
+  /** Take the contiguous run of pending facts that follows `after`, dropping resends of earlier ones. */
+  private takeContiguous(after = this.published): Change[] {
+    const taken: Change[] = [];
+    let expected = after + 1;
+    let i = 0;
+    for (; i < this.pending.length; i += 1) {
+      const c = this.pending[i]!;
+      if (c.seq < expected) continue;
+      if (c.seq !== expected) break;
+      taken.push(c);
       expected += 1;
     }
-    // Drop any resend of what already went out.
-    const taken = this.pending.splice(0, n);
-    this.pending = this.pending.filter((c) => c.seq > expected - 1);
+    this.pending = this.pending.slice(i).filter((c) => c.seq >= expected);
     return taken;
   }
 
-  /** Send everything ready. Safe to call at any time. */
-  async flush(): Promise<void> {
+  private flushing: Promise<void> = Promise.resolve();
+
+  /** Send everything ready. Safe to call at any time: flushes run one after another. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(
+      () => this.flushOnce(),
+      () => this.flushOnce(),
+    );
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
     let facts = this.takeContiguous();
     if (this.pending.length > 0) {
       // A hole: some commit has not been published yet. Give it a moment, then read it back.
       this.gapSince ??= Date.now();
       if (Date.now() - this.gapSince > 1000) {
+        const after = this.published + facts.length;
         const upTo = this.pending[this.pending.length - 1]!.seq;
-        const fromLog = await this.store.changesAfter(this.published + facts.length, upTo);
-        this.pending = [...fromLog, ...this.pending].sort((a, b) => a.seq - b.seq);
-        facts = [...facts, ...this.takeContiguous()];
+        this.merge(await this.store.changesAfter(after, upTo));
+        facts = [...facts, ...this.takeContiguous(after)];
+        this.gapSince = null;
+        if (this.pending.length > 0) this.schedule(this.options.factDelayMs * 5 + 20);
       } else {
         this.schedule(this.options.factDelayMs * 5 + 20);
       }
@@ -209,6 +284,8 @@ export class LiveHub {
   }
 
   private async canReplay(lastSeq: number): Promise<boolean> {
+    // A client from another node may be ahead of this hub: catch up from the log first.
+    if (lastSeq > this.published) await this.sync(true);
     return lastSeq <= this.published && this.published - lastSeq <= this.options.maxReplay;
   }
 
@@ -219,17 +296,22 @@ export class LiveHub {
    */
   private async catchUp(socket: LiveSocket, lastSeq: number): Promise<number> {
     const scope = scopeOf(socket.data.user);
-    const since = (await this.store.changeTime(lastSeq)) ?? new Date(0).toISOString();
+    const since = (await this.shared(`time:${lastSeq}`, IMMUTABLE_MS, () => this.store.changeTime(lastSeq))) ?? new Date(0).toISOString();
     let from = lastSeq;
     let first = true;
     for (;;) {
       const to = this.published;
-      const facts = to > from ? await this.store.changesAfter(from, to) : [];
+      // Clients resuming together mostly ask for the same range: one read serves them all.
+      const facts = to > from ? await this.shared(`log:${from}:${to}`, IMMUTABLE_MS, () => this.store.changesAfter(from, to)) : [];
       const telemetry: Change[] = [];
       if (first) {
         // Latest values that changed while away: telemetry is not replayed, it is refreshed.
-        for (const sensor of await this.store.sensorStatesSince(since)) telemetry.push({ seq: to, type: 'sensor', sensor });
-        for (const unit of await this.store.listUnits()) telemetry.push({ seq: to, type: 'unit', unit });
+        const [sensors, units] = await Promise.all([
+          this.shared(`sensors:${since}`, TELEMETRY_SHARE_MS, () => this.store.sensorStatesSince(since)),
+          this.shared('units', TELEMETRY_SHARE_MS, () => this.store.listUnits()),
+        ]);
+        for (const sensor of sensors) telemetry.push({ seq: to, type: 'sensor', sensor });
+        for (const unit of units) telemetry.push({ seq: to, type: 'unit', unit });
         if (this.metrics) telemetry.push({ seq: to, type: 'metrics', metrics: this.metrics });
       }
       if (to > from || first) {
@@ -246,7 +328,8 @@ export class LiveHub {
   private async sendSnapshot(socket: LiveSocket): Promise<number> {
     const scope = scopeOf(socket.data.user);
     const recentSince = new Date(Date.now() - this.options.recentMs).toISOString();
-    const state = await this.store.snapshot(recentSince, this.options.maxSnapshotIncidents);
+    // Snapshots asked for at the same time share one read; each client then catches up from its seq.
+    const state = await this.shared('snapshot', 0, () => this.store.snapshot(recentSince, this.options.maxSnapshotIncidents));
     // Clients skip facts at or below the snapshot's seq, so a batch racing this read is harmless.
     const visible = (c: Change) => isVisible(scope, c, this.sensorDistrict);
     const snapshot: Snapshot = {
@@ -266,9 +349,32 @@ export class LiveHub {
     return state.seq;
   }
 
+  private readonly reads = new Map<string, { at: number; settled: boolean; value: Promise<unknown> }>();
+
+  /**
+   * One store read shared by every caller asking for `key` while it is in flight, or within
+   * `ttlMs` after it started (a reconnect storm asks the same questions hundreds of times).
+   */
+  private shared<T>(key: string, ttlMs: number, read: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.reads.get(key);
+    if (hit && (!hit.settled || now - hit.at <= ttlMs)) return hit.value as Promise<T>;
+    if (this.reads.size > 1000) {
+      for (const [k, entry] of this.reads) if (entry.settled && now - entry.at > IMMUTABLE_MS) this.reads.delete(k);
+    }
+    const entry = { at: now, settled: false, value: read() as Promise<unknown> };
+    entry.value.then(
+      () => (entry.settled = true),
+      () => this.reads.delete(key),
+    );
+    this.reads.set(key, entry);
+    return entry.value as Promise<T>;
+  }
+
   /** Drop every live connection (shutdown, or a test of the client's reconnect path). */
   disconnectAll(): void {
-    this.nsp.disconnectSockets(true);
+    // `local`: with the Redis adapter a plain disconnectSockets would reach every node's sockets.
+    this.nsp.local.disconnectSockets(true);
   }
 
   close(): void {

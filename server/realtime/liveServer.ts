@@ -6,7 +6,7 @@
 // new handshake and authenticates again.
 
 import type http from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/changes.ts';
 import { LIVE_NAMESPACE } from '../../shared/protocol/changes.ts';
@@ -31,6 +31,8 @@ export interface LiveServerOptions {
   logger?: Logger;
   /** How often open sockets are re-checked against their sessions (default SESSION_SWEEP_MS). */
   sweepMs?: number;
+  /** Socket.IO's Redis adapter when several nodes share the work (REDIS_URL). */
+  adapter?: ServerOptions['adapter'];
 }
 
 function handshakeOrigin(req: http.IncomingMessage): string {
@@ -47,6 +49,7 @@ export function createLiveServer(
   options: LiveServerOptions = { allowedOrigins: [] },
 ): { io: Server; nsp: LiveNamespace; close(): void } {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    ...(options.adapter ? { adapter: options.adapter } : {}),
     transports: ['websocket'],
     perMessageDeflate: false,
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,

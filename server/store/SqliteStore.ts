@@ -9,7 +9,7 @@ import type { Change, ChangeBody, SensorView } from '../../shared/protocol/chang
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
 import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
-import { MIGRATIONS } from './migrations.ts';
+import { MIGRATIONS, migrationSql } from './migrations.ts';
 import { GENESIS_HASH, auditHash, verifyAuditRows, type AuditChainReport, type AuditRow } from './auditChain.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import type {
@@ -88,7 +88,7 @@ export class SqliteStore implements Store {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.id)) continue;
       this.db.transaction(() => {
-        this.db.exec(migration.sql);
+        this.db.exec(migrationSql(migration, 'sqlite'));
         this.db
           .prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)')
           .run(migration.id, migration.name, new Date().toISOString());

@@ -1,12 +1,40 @@
 // Schema migrations, applied in order and recorded in `schema_migrations`. Append, never edit.
 // Hot tables are shaped for ingest: raw readings are append-only in rowid order with no secondary
 // index; idempotency keys live in their own WITHOUT ROWID table.
+//
+// One migration set serves both stores (SQLite embedded, PostgreSQL when DATABASE_URL is set):
+// - `sql` runs on both when it is portable. Portable means: TEXT for strings and ISO times,
+//   INTEGER for small integers and flags (0/1), DOUBLE PRECISION for floats (REAL is 4 bytes on
+//   PostgreSQL), plain CREATE TABLE/INDEX and ALTER TABLE ... ADD COLUMN, no json_extract, no
+//   WITHOUT ROWID, no AUTOINCREMENT, no triggers.
+// - `pg` is PostgreSQL's own version when `sql` is not portable; it must produce the same tables,
+//   columns and meaning. Write it beside `sql` in the same migration, with the same id.
+// - On PostgreSQL, text that is compared or ordered (ids, ISO times, codes) is declared
+//   `TEXT COLLATE "C"`, so it sorts by bytes exactly as SQLite does; an INTEGER PRIMARY KEY that
+//   SQLite numbers by itself is a BIGSERIAL there; SQLite's rowid order is an explicit `ord`.
+// - The change log's seq is assigned by the store under a lock, not by the schema, so that its
+//   order is commit order on every node (see PgStore).
+// The shared store suite (server/store/storeSuite.ts) runs against both, and store.test.ts
+// compares their tables and columns, so a migration that diverges shows up there.
+
+export type Dialect = 'sqlite' | 'postgres';
 
 export interface Migration {
   id: number;
   name: string;
+  /** Portable SQL, or SQLite's when `pg` is given. */
   sql: string;
+  /** PostgreSQL's version of this migration, when `sql` is not portable. */
+  pg?: string;
 }
+
+/** The statements a migration runs on a dialect. */
+export function migrationSql(migration: Migration, dialect: Dialect): string {
+  return dialect === 'postgres' && migration.pg !== undefined ? migration.pg : migration.sql;
+}
+
+/** PostgreSQL text that sorts and compares by bytes, like SQLite's. */
+const T = 'TEXT COLLATE "C"';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -123,6 +151,119 @@ CREATE TABLE changes (
 );
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `,
+    pg: `
+CREATE TABLE users (
+  id ${T} PRIMARY KEY,
+  username ${T} NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role ${T} NOT NULL,
+  display_name TEXT NOT NULL,
+  district_id ${T},
+  unit_id ${T},
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at ${T} NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash ${T} PRIMARY KEY,
+  user_id ${T} NOT NULL REFERENCES users(id),
+  created_at ${T} NOT NULL,
+  expires_at ${T} NOT NULL
+);
+CREATE TABLE api_keys (
+  id ${T} PRIMARY KEY,
+  key_hash ${T} NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  scope ${T} NOT NULL,
+  created_at ${T} NOT NULL,
+  revoked_at ${T}
+);
+CREATE TABLE categories (code ${T} PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE units (id ${T} PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE sensors (id ${T} PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE sensor_latest (
+  sensor_id ${T} PRIMARY KEY,
+  value DOUBLE PRECISION,
+  at ${T},
+  level ${T} NOT NULL,
+  online INTEGER NOT NULL
+);
+CREATE TABLE readings (sensor_id ${T} NOT NULL, metric ${T} NOT NULL, value DOUBLE PRECISION NOT NULL, at ${T} NOT NULL);
+CREATE TABLE ingest_keys (
+  source ${T} NOT NULL,
+  source_event_id ${T} NOT NULL,
+  incident_id ${T},
+  PRIMARY KEY (source, source_event_id)
+);
+CREATE TABLE events (
+  id BIGSERIAL PRIMARY KEY,
+  source ${T} NOT NULL,
+  source_event_id ${T} NOT NULL,
+  occurred_at ${T} NOT NULL,
+  received_at ${T} NOT NULL,
+  incident_id ${T},
+  payload TEXT NOT NULL
+);
+CREATE INDEX events_incident ON events(incident_id);
+CREATE INDEX events_received ON events(source, received_at);
+CREATE TABLE callers (
+  event_id BIGINT PRIMARY KEY REFERENCES events(id),
+  incident_id ${T},
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL
+);
+CREATE TABLE incidents (
+  id ${T} PRIMARY KEY,
+  code ${T} NOT NULL UNIQUE,
+  status ${T} NOT NULL,
+  district_id ${T},
+  category ${T},
+  severity ${T} NOT NULL,
+  created_at ${T} NOT NULL,
+  updated_at ${T} NOT NULL,
+  version INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX incidents_status ON incidents(status);
+CREATE INDEX incidents_updated ON incidents(updated_at);
+CREATE INDEX incidents_created ON incidents(created_at, id);
+CREATE TABLE timeline (id BIGSERIAL PRIMARY KEY, incident_id ${T} NOT NULL, data TEXT NOT NULL);
+CREATE INDEX timeline_incident ON timeline(incident_id);
+CREATE TABLE tasks (
+  id ${T} PRIMARY KEY,
+  incident_id ${T} NOT NULL,
+  unit_id ${T} NOT NULL,
+  status ${T} NOT NULL,
+  data TEXT NOT NULL,
+  ord BIGSERIAL NOT NULL
+);
+CREATE INDEX tasks_incident ON tasks(incident_id);
+CREATE INDEX tasks_unit ON tasks(unit_id, status);
+CREATE TABLE alarms (id ${T} PRIMARY KEY, sensor_id ${T} NOT NULL, status ${T} NOT NULL, data TEXT NOT NULL);
+CREATE INDEX alarms_active ON alarms(sensor_id, status);
+CREATE TABLE audit (
+  id BIGSERIAL PRIMARY KEY,
+  at ${T} NOT NULL,
+  actor_id ${T},
+  action ${T} NOT NULL,
+  entity ${T} NOT NULL,
+  entity_id ${T} NOT NULL,
+  before TEXT,
+  after TEXT,
+  reason TEXT
+);
+CREATE INDEX audit_entity ON audit(entity, entity_id);
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE TABLE changes (
+  seq BIGINT PRIMARY KEY,
+  at ${T} NOT NULL,
+  type ${T} NOT NULL,
+  district_id ${T},
+  body TEXT NOT NULL
+);
+CREATE TABLE counters (name ${T} PRIMARY KEY, value BIGINT NOT NULL);
+`,
   },
   {
     id: 2,
@@ -134,6 +275,11 @@ ALTER TABLE incidents ADD COLUMN dispatched_at TEXT;
 ALTER TABLE incidents ADD COLUMN on_scene_at TEXT;
 UPDATE incidents SET dispatched_at = json_extract(data, '$.stageAt.dispatched'), on_scene_at = json_extract(data, '$.stageAt.on_scene');
 `,
+    pg: `
+ALTER TABLE incidents ADD COLUMN dispatched_at TEXT COLLATE "C";
+ALTER TABLE incidents ADD COLUMN on_scene_at TEXT COLLATE "C";
+UPDATE incidents SET dispatched_at = data::json #>> '{stageAt,dispatched}', on_scene_at = data::json #>> '{stageAt,on_scene}';
+`,
   },
   {
     id: 3,
@@ -141,6 +287,11 @@ UPDATE incidents SET dispatched_at = json_extract(data, '$.stageAt.dispatched'),
     sql: `
 ALTER TABLE incidents ADD COLUMN parent_id TEXT;
 UPDATE incidents SET parent_id = json_extract(data, '$.parentId');
+CREATE INDEX incidents_parent ON incidents(parent_id) WHERE parent_id IS NOT NULL;
+`,
+    pg: `
+ALTER TABLE incidents ADD COLUMN parent_id TEXT COLLATE "C";
+UPDATE incidents SET parent_id = data::json ->> 'parentId';
 CREATE INDEX incidents_parent ON incidents(parent_id) WHERE parent_id IS NOT NULL;
 `,
   },
@@ -156,6 +307,16 @@ CREATE TABLE idempotency_keys (
   created_at TEXT NOT NULL,
   PRIMARY KEY (user_id, key)
 ) WITHOUT ROWID;
+`,
+    pg: `
+CREATE TABLE idempotency_keys (
+  user_id ${T} NOT NULL,
+  key ${T} NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at ${T} NOT NULL,
+  PRIMARY KEY (user_id, key)
+);
 `,
   },
   {
@@ -194,6 +355,18 @@ CREATE TABLE readings_1m (
   max REAL NOT NULL,
   PRIMARY KEY (sensor_id, minute)
 ) WITHOUT ROWID;
+INSERT INTO readings_1m SELECT sensor_id, substr(at, 1, 16), COUNT(*), SUM(value), MIN(value), MAX(value) FROM readings GROUP BY sensor_id, substr(at, 1, 16);
+`,
+    pg: `
+CREATE TABLE readings_1m (
+  sensor_id ${T} NOT NULL,
+  minute ${T} NOT NULL,
+  n INTEGER NOT NULL,
+  sum DOUBLE PRECISION NOT NULL,
+  min DOUBLE PRECISION NOT NULL,
+  max DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (sensor_id, minute)
+);
 INSERT INTO readings_1m SELECT sensor_id, substr(at, 1, 16), COUNT(*), SUM(value), MIN(value), MAX(value) FROM readings GROUP BY sensor_id, substr(at, 1, 16);
 `,
   },

@@ -1,0 +1,129 @@
+// The Store contract on both implementations: SQLite always, PostgreSQL on this machine's server
+// (a fresh database per test, dropped afterwards; skipped with a reason when unreachable, required in CI).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { SqliteStore } from './SqliteStore.ts';
+import { PgStore } from './PgStore.ts';
+import { storeSuite, draftIncident } from './storeSuite.ts';
+import { createTestDatabase, postgresReachable, queryDatabase } from '../testing/services.ts';
+
+storeSuite('SqliteStore', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-store-'));
+  const store = new SqliteStore(path.join(dir, 'city.db'));
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+const pgUp = await postgresReachable();
+
+if (pgUp) {
+  storeSuite('PgStore', async () => {
+    const db = await createTestDatabase();
+    const store = await PgStore.open(db.url, { max: 4 });
+    return {
+      store,
+      async dispose() {
+        await store.close();
+        await db.drop();
+      },
+    };
+  });
+}
+
+describe.skipIf(!pgUp)('one migration set, two dialects', () => {
+  it('gives both databases the same tables and columns', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-schema-'));
+    const sqlite = new SqliteStore(path.join(dir, 'city.db'));
+    const db = await createTestDatabase();
+    const pg = await PgStore.open(db.url, { max: 1 });
+    try {
+      await sqlite.close();
+      const file = new Database(path.join(dir, 'city.db'), { readonly: true });
+      const tables = (file.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+      const lite = tables.flatMap((t) => (file.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => `${t}.${c.name}`)).sort();
+      file.close();
+      const pgColumns = (
+        await queryDatabase<{ c: string }>(db.url, "SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema = 'public'")
+      )
+        .map((r) => r.c)
+        // SQLite's implicit rowid order is an explicit column on PostgreSQL.
+        .filter((c) => c !== 'tasks.ord')
+        .sort();
+      expect(pgColumns).toEqual(lite);
+    } finally {
+      await pg.close();
+      await db.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!pgUp)('PgStore across nodes', () => {
+  it('gives a lease to one node at a time and hands it over when the holder dies', async () => {
+    const db = await createTestDatabase();
+    const [a, b] = await Promise.all([PgStore.open(db.url, { max: 2 }), PgStore.open(db.url, { max: 2 })]);
+    const now = new Date().toISOString();
+    try {
+      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(true);
+      expect(await b.acquireLease('scheduler', 'node-b', 10_000, now)).toBe(false);
+      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(true);
+      expect(await b.acquireLease('other', 'node-b', 10_000, now)).toBe(true);
+      // The holder's connection dies (as when its process is killed): the other node takes over.
+      const killed = await queryDatabase<{ ok: boolean }>(db.url, "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'lease scheduler node-a'");
+      expect(killed).toEqual([{ ok: true }]);
+      expect(await b.acquireLease('scheduler', 'node-b', 10_000, now)).toBe(true);
+      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(false);
+      // A clean release hands it over at once.
+      await b.releaseLease('scheduler');
+      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it('migrates once when two nodes start together, and orders the log by commit across them', async () => {
+    const db = await createTestDatabase();
+    const [a, b] = await Promise.all([PgStore.open(db.url, { max: 4 }), PgStore.open(db.url, { max: 4 })]);
+    try {
+      // Two nodes write concurrently while a reader polls the head: every head it sees is a
+      // complete prefix of the log (a change that commits late never lands below a visible one).
+      let writing = true;
+      const prefixes: boolean[] = [];
+      const reader = (async () => {
+        while (writing) {
+          const head = await a.headSeq();
+          const log = await b.changesAfter(0, head);
+          prefixes.push(log.length === head && log.every((c, k) => c.seq === k + 1));
+        }
+      })();
+      const writes = Array.from({ length: 60 }, (_, k) => {
+        const incident = draftIncident();
+        const node = k % 2 ? a : b;
+        return node.ingest([{ kind: 'incident', source: 'patrol', sourceEventId: `x-${k}`, occurredAt: incident.createdAt, payload: {}, incident }], () => {
+          throw new Error('no readings here');
+        });
+      });
+      const commits = await Promise.all(writes);
+      writing = false;
+      await reader;
+      expect(prefixes.length).toBeGreaterThan(0);
+      expect(prefixes.every(Boolean)).toBe(true);
+      const seqs = commits.flatMap((c) => c.changes.map((x) => x.seq)).sort((x, y) => x - y);
+      expect(seqs).toEqual(Array.from({ length: 60 }, (_, k) => k + 1));
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+});
