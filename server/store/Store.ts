@@ -252,4 +252,16 @@ export interface Store {
   snapshot(recentSince: string, maxIncidents: number): Promise<Omit<Snapshot, 'protocolVersion' | 'metrics'>>;
   /** `onlineSince`: a sensor that reported at or after it counts as online. */
   metricsInputs(dayStart: string, onlineSince: string): Promise<MetricsInputs>;
+  /** Yesterday's counterpart of the day's figures (optional: a store without it shows no deltas). */
+  yesterdayInputs?(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs>;
+}
+
+export interface YesterdayInputs {
+  /** Created / hotline calls received between `dayStart` and `sameTime`. */
+  newToday: number;
+  callsToday: number;
+  dispatchMinutes: number[];
+  arriveMinutes: number[];
+  /** Incidents created over the whole day (`dayStart` to `dayEnd`), per UTC minute. */
+  createdPerMinute: { minute: string; count: number }[];
 }
