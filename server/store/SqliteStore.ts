@@ -844,10 +844,10 @@ export class SqliteStore implements Store {
       callsToday: count("SELECT COUNT(*) AS n FROM events WHERE source = 'hotline' AND received_at >= ? AND received_at < ?"),
       // Stages reached by the same time of day: a dispatch after it had not happened yet.
       dispatchMinutes: minutes(
-        'SELECT (julianday(dispatched_at) - julianday(created_at)) * 1440 AS m FROM incidents WHERE created_at >= ?1 AND dispatched_at IS NOT NULL AND dispatched_at < ?2',
+        'SELECT (julianday(dispatched_at) - julianday(created_at)) * 1440 AS m FROM incidents WHERE created_at >= ? AND dispatched_at IS NOT NULL AND dispatched_at < ?',
       ),
       arriveMinutes: minutes(
-        'SELECT (julianday(on_scene_at) - julianday(dispatched_at)) * 1440 AS m FROM incidents WHERE created_at >= ?1 AND on_scene_at IS NOT NULL AND dispatched_at IS NOT NULL AND on_scene_at < ?2',
+        'SELECT (julianday(on_scene_at) - julianday(dispatched_at)) * 1440 AS m FROM incidents WHERE created_at >= ? AND on_scene_at IS NOT NULL AND dispatched_at IS NOT NULL AND on_scene_at < ?',
       ),
       createdPerMinute: perMinute.map((r) => ({ minute: `${r.minute as string}:00.000Z`, count: r.n as number })),
     };
