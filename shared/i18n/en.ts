@@ -133,8 +133,8 @@ export const en = {
   'kpi.medianDispatchMinutes': 'Median to dispatch',
   'kpi.medianArriveMinutes': 'Median to arrive',
   'kpi.unit.minutes': 'min',
-  'kpi.vsYesterday': '{delta} vs same time yesterday',
-  'kpi.vsYesterdayNone': 'No figure for yesterday',
+  'kpi.vsYesterday': '{delta} vs yesterday',
+  'kpi.vsYesterdayNone': 'vs yesterday: —',
   'map.legend.overdue': 'Overdue',
   'map.legend.risk': 'Deadline at risk',
   'map.legend.cluster': 'Cluster: severity mix',
@@ -205,5 +205,6 @@ export const en = {
   'hotspots.trend.up': 'Rising',
   'hotspots.trend.down': 'Falling',
   'hotspots.trend.flat': 'Steady',
+  'map.attributionToggle': 'Show or hide map credits',
   'watchdog.restarting': 'The screen hit an error and restarts in {s} s.',
 } as const;

@@ -136,7 +136,7 @@ export const zhCN: Record<MessageKey, string> = {
   'kpi.medianArriveMinutes': '到场用时中位数',
   'kpi.unit.minutes': '分钟',
   'kpi.vsYesterday': '较昨日同时 {delta}',
-  'kpi.vsYesterdayNone': '昨日同时无数据',
+  'kpi.vsYesterdayNone': '较昨日同时 —',
   'map.legend.overdue': '已超期',
   'map.legend.risk': '临期预警',
   'map.legend.cluster': '聚合：严重程度构成',
@@ -207,5 +207,6 @@ export const zhCN: Record<MessageKey, string> = {
   'hotspots.trend.up': '上升',
   'hotspots.trend.down': '下降',
   'hotspots.trend.flat': '持平',
+  'map.attributionToggle': '显示或隐藏地图版权信息',
   'watchdog.restarting': '大屏发生错误，将在 {s} 秒后重新加载。',
 };

@@ -85,11 +85,16 @@ export function deadlineOption(share: DeadlineShare, labels: { green: string; ye
         radius: ['55%', '80%'],
         center: ['50%', '50%'],
         label: { show: false },
-        data: [
-          { name: labels.green, value: share.green, itemStyle: { color: '#36cfc9' } },
-          { name: labels.yellow, value: share.yellow, itemStyle: { color: '#fadb14' } },
-          { name: labels.red, value: share.red, itemStyle: { color: '#ff4d4f' } },
-        ],
+        // No clocks yet: an empty grey ring rather than three equal slices of nothing.
+        data:
+          share.within === null
+            ? [{ name: labels.center, value: 1, itemStyle: { color: SPLIT } }]
+            : [
+                { name: labels.green, value: share.green, itemStyle: { color: '#36cfc9' } },
+                { name: labels.yellow, value: share.yellow, itemStyle: { color: '#fadb14' } },
+                { name: labels.red, value: share.red, itemStyle: { color: '#ff4d4f' } },
+              ],
+        silent: share.within === null,
       },
     ],
   };

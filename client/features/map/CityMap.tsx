@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Map as MapLibreMap, type ExpressionSpecification, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { cityStyle, ensureMapSetup } from './mapSetup.ts';
-import type { Locale } from '../../../shared/i18n/index.ts';
+import { translate, type Locale } from '../../../shared/i18n/index.ts';
 import type { Incident } from '../../../shared/domain/types.ts';
 import type { SensorView } from '../../../shared/protocol/changes.ts';
 import { useAppStore, selectLocale, type AppState } from '../../store/cityStore.ts';
@@ -29,7 +29,7 @@ import {
   unitsToGeoJson,
   type SourceDiff,
 } from './mapData.ts';
-import { CLICKABLE_LAYERS, CLUSTER_PROPERTIES, LAYER_GROUPS, districtFill, districtLabel, overlayLayers } from './mapStyle.ts';
+import { CLICKABLE_LAYERS, CLUSTER_PROPERTIES, LAYER_GROUPS, districtFill, districtLabel, overlayLayers, scaledSize } from './mapStyle.ts';
 import { MAP_LAYERS, select, useScreenMap, type ScreenMapState, type Selection } from './screenMapStore.ts';
 import { FOCUS_MS, newCriticals } from './focus.ts';
 import { isNaive, recordSample } from '../perf/perfProbe.ts';
@@ -46,9 +46,22 @@ const empty = (): GeoJSON.FeatureCollection => ({ type: 'FeatureCollection', fea
 type MapState = 'loading' | 'loaded' | 'error';
 
 function labelsFor(map: MapLibreMap, locale: Locale): void {
+  // MapLibre's own control labels, in the screen's language.
+  map.getContainer().querySelector('.maplibregl-ctrl-attrib-button')?.setAttribute('aria-label', translate(locale, 'map.attributionToggle'));
+  map.getContainer().querySelector('.maplibregl-ctrl-attrib-button')?.setAttribute('title', translate(locale, 'map.attributionToggle'));
   const placeName: ExpressionSpecification = locale === 'zh-CN' ? ['coalesce', ['get', 'name_zh-Hans'], ['get', 'name']] : ['get', 'name'];
   for (const id of ['place-label', 'station-label']) if (map.getLayer(id)) map.setLayoutProperty(id, 'text-field', placeName);
   if (map.getLayer('districts-label')) map.setLayoutProperty('districts-label', 'text-field', districtLabel(locale));
+}
+
+/** Base-map labels grow with the page too, like the overlays. */
+function scaleBaseLabels(map: MapLibreMap, k: number): void {
+  if (k <= 1.05) return;
+  for (const layer of map.getStyle().layers) {
+    if (layer.type !== 'symbol' || layer.id.startsWith('districts') || layer.id.startsWith('cluster')) continue;
+    const size = map.getLayoutProperty(layer.id, 'text-size') as unknown;
+    if (size !== undefined) map.setLayoutProperty(layer.id, 'text-size', scaledSize(size, k) as number);
+  }
 }
 
 /** Call back at the first frame drawn once `sourceId` has taken in its latest data. */
@@ -173,7 +186,8 @@ function startCriticalFocus(map: MapLibreMap): () => void {
       const c = map.getCenter();
       home = { center: [c.lng, c.lat], zoom: map.getZoom() };
     }
-    map.flyTo({ center: incident.location!, zoom: Math.max(map.getZoom(), 14), duration: 1500 });
+    // Past the clustering zoom, so the incident stands on its own.
+    map.flyTo({ center: incident.location!, zoom: Math.max(map.getZoom(), 15), duration: 1500 });
     select({ kind: 'incident', id: incident.id, focus: true });
     timer = setTimeout(next, FOCUS_MS);
   };
@@ -230,6 +244,7 @@ export function CityMap() {
           bounds: CITY_BOUNDS,
           fitBoundsOptions: { padding: 24 },
           attributionControl: { compact: false },
+          locale: { 'AttributionControl.ToggleAttribution': translate(useAppStore.getState().ui.locale, 'map.attributionToggle') },
           fadeDuration: 0,
         });
         mapRef.current = map;
@@ -242,7 +257,9 @@ export function CityMap() {
           map.addSource('incidents', { type: 'geojson', data: empty(), promoteId: 'id', cluster: true, clusterRadius: 42, clusterMaxZoom: 14, clusterProperties: CLUSTER_PROPERTIES });
           map.addSource('sensors', { type: 'geojson', data: empty(), promoteId: 'id' });
           map.addSource('units', { type: 'geojson', data: empty(), promoteId: 'id' });
-          for (const layer of overlayLayers(useAppStore.getState().ui.locale, view.shading)) map.addLayer(layer);
+          const k = Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);
+          for (const layer of overlayLayers(useAppStore.getState().ui.locale, view.shading, k)) map.addLayer(layer);
+          scaleBaseLabels(map, k);
           labelsFor(map, useAppStore.getState().ui.locale);
           applyView(map, view, null);
           stops.push(useScreenMap.subscribe((next, previous) => applyView(map, next, previous)));

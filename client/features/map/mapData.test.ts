@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffById, districtLoads, heatToGeoJson, incidentFeature, incidentsToGeoJson, riskScore, sameSensorLook, sensorFeature, showIncident, unitsToGeoJson, WINDOW_MS } from './mapData.ts';
 import { newCriticals } from './focus.ts';
+import { overlayLayers, scaledSize } from './mapStyle.ts';
 import { openIncident } from '../../../shared/domain/incidentFactory.ts';
 import type { DeadlineState, Incident, Unit } from '../../../shared/domain/types.ts';
 import type { SensorView } from '../../../shared/protocol/changes.ts';
@@ -105,5 +106,15 @@ describe('critical focus', () => {
     expect(newCriticals({ d: low }, { d: { ...low, severity: 'critical' } }, 5).map((i) => i.id)).toEqual(['d']);
     // Without a place there is nowhere to fly to.
     expect(newCriticals(known, { ...known, e: inc('e', { location: null }) }, 5)).toEqual([]);
+  });
+});
+
+describe('map style at wall scale', () => {
+  it('scales label sizes and marks with the page', () => {
+    expect(scaledSize(11, 2)).toBe(22);
+    expect(scaledSize(['interpolate', ['linear'], ['zoom'], 10, 11, 16, 14], 2)).toEqual(['interpolate', ['linear'], ['zoom'], 10, 22, 16, 28]);
+    expect(scaledSize(['get', 'size'], 2)).toEqual(['get', 'size']);
+    const single = (k: number) => overlayLayers('en', 'open', k).find((l) => l.id === 'incidents') as { paint: Record<string, unknown> };
+    expect(single(2).paint['circle-radius']).toBe(2 * (single(1).paint['circle-radius'] as number));
   });
 });

@@ -76,12 +76,16 @@ export function districtFill(shading: DistrictShading): ExpressionSpecification 
 }
 
 /** Radius of a cluster by its size, scaled to the share of it at or above a severity (area ∝ share). */
-function clusterRadius(share: ExpressionSpecification | null): DataDrivenPropertyValueSpecification<number> {
-  const base: ExpressionSpecification = ['step', ['get', 'point_count'], 14, 10, 18, 50, 23, 200, 29];
+function clusterRadius(share: ExpressionSpecification | null, k: number): DataDrivenPropertyValueSpecification<number> {
+  const base: ExpressionSpecification = ['step', ['get', 'point_count'], 14 * k, 10, 18 * k, 50, 23 * k, 200, 29 * k];
   return share ? ['*', base, ['sqrt', ['/', share, ['get', 'point_count']]]] : base;
 }
 
-export function overlayLayers(locale: Locale, shading: DistrictShading): LayerSpecification[] {
+/**
+ * The overlay layers. `k` scales marks and labels with the page's rem, so a 4K wall shows them as
+ * large (relative to the screen) as a 1080p screen does; the map's CSS pixels do not scale by themselves.
+ */
+export function overlayLayers(locale: Locale, shading: DistrictShading, k = 1): LayerSpecification[] {
   const ring = (id: string, color: string, share: ExpressionSpecification | null): LayerSpecification => ({
     id,
     type: 'circle',
@@ -89,9 +93,9 @@ export function overlayLayers(locale: Locale, shading: DistrictShading): LayerSp
     filter: ['has', 'point_count'],
     paint: {
       'circle-color': color,
-      'circle-radius': clusterRadius(share),
+      'circle-radius': clusterRadius(share, k),
       ...(share === null
-        ? { 'circle-stroke-color': ['case', ['>', ['get', 'overdue'], 0], OVERDUE_COLOR, '#0b1220'], 'circle-stroke-width': ['case', ['>', ['get', 'overdue'], 0], 3, 1.5] }
+        ? { 'circle-stroke-color': ['case', ['>', ['get', 'overdue'], 0], OVERDUE_COLOR, '#0b1220'], 'circle-stroke-width': ['case', ['>', ['get', 'overdue'], 0], 3 * k, 1.5 * k] }
         : {}),
     },
   });
@@ -104,7 +108,7 @@ export function overlayLayers(locale: Locale, shading: DistrictShading): LayerSp
       type: 'symbol',
       source: 'districts',
       minzoom: 10.5,
-      layout: { 'text-field': districtLabel(locale), 'text-font': ['sans-serif'], 'text-size': 12, 'text-max-width': 8 },
+      layout: { 'text-field': districtLabel(locale), 'text-font': ['sans-serif'], 'text-size': 12 * k, 'text-max-width': 8 },
       paint: { 'text-color': '#8fb1dc', 'text-halo-color': '#0b1220', 'text-halo-width': 1.5, 'text-opacity': 0.85 },
     },
     {
@@ -115,7 +119,7 @@ export function overlayLayers(locale: Locale, shading: DistrictShading): LayerSp
       paint: {
         'heatmap-weight': ['get', 'w'],
         'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 9, 0.6, 14, 1.6],
-        'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 9, 10, 14, 28],
+        'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 9, 10 * k, 14, 28 * k],
         'heatmap-opacity': 0.55,
         'heatmap-color': ['interpolate', ['linear'], ['heatmap-density'], 0, 'rgba(0,0,0,0)', 0.2, 'rgba(64,169,255,0.5)', 0.45, '#fadb14', 0.7, '#ff9f1a', 1, '#ff4d4f'],
       },
@@ -126,7 +130,7 @@ export function overlayLayers(locale: Locale, shading: DistrictShading): LayerSp
       source: 'sensors',
       minzoom: 11,
       paint: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 1.8, 15, 4.5],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 1.8 * k, 15, 4.5 * k],
         'circle-color': ['match', ['get', 'level'], 'alarm', SEVERITY_COLORS.critical, 'warn', SEVERITY_COLORS.medium, ['match', ['get', 'kind'], ...Object.entries(SENSOR_KIND_COLORS).flat(), SENSOR_OTHER]] as unknown as ExpressionSpecification,
         'circle-opacity': ['case', ['get', 'online'], 0.8, 0.25],
       },
@@ -136,17 +140,17 @@ export function overlayLayers(locale: Locale, shading: DistrictShading): LayerSp
       type: 'circle',
       source: 'sensors',
       filter: ['==', ['get', 'level'], 'alarm'],
-      paint: { 'circle-radius': 6, 'circle-color': 'rgba(255,77,79,0.25)', 'circle-stroke-color': SEVERITY_COLORS.critical, 'circle-stroke-width': 2 },
+      paint: { 'circle-radius': 6 * k, 'circle-color': 'rgba(255,77,79,0.25)', 'circle-stroke-color': SEVERITY_COLORS.critical, 'circle-stroke-width': 2 * k },
     },
     {
       id: 'units',
       type: 'circle',
       source: 'units',
       paint: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 3.5, 15, 7],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 3.5 * k, 15, 7 * k],
         'circle-color': ['match', ['get', 'status'], 'busy', UNIT_COLORS.busy, UNIT_COLORS.available],
         'circle-stroke-color': '#e6f4ff',
-        'circle-stroke-width': 1.2,
+        'circle-stroke-width': 1.2 * k,
       },
     },
     // A cluster is a bullseye: the whole disc in the lowest colour, and inner discs whose areas are
@@ -160,36 +164,45 @@ export function overlayLayers(locale: Locale, shading: DistrictShading): LayerSp
       type: 'symbol',
       source: 'incidents',
       filter: ['has', 'point_count'],
-      layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': ['sans-serif'], 'text-size': 13, 'text-allow-overlap': true },
-      paint: { 'text-color': '#ffffff', 'text-halo-color': '#0b1220', 'text-halo-width': 1.6 },
+      layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': ['sans-serif'], 'text-size': 13 * k, 'text-allow-overlap': true },
+      paint: { 'text-color': '#ffffff', 'text-halo-color': '#0b1220', 'text-halo-width': 1.6 * k },
     },
     {
       id: 'incidents-risk',
       type: 'circle',
       source: 'incidents',
       filter: ['all', ['!', ['has', 'point_count']], ['==', ['get', 'light'], 'yellow']],
-      paint: { 'circle-radius': 10, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': RISK_COLOR, 'circle-stroke-width': 2 },
+      paint: { 'circle-radius': 10 * k, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': RISK_COLOR, 'circle-stroke-width': 2 * k },
     },
     {
       id: 'incidents-overdue',
       type: 'circle',
       source: 'incidents',
       filter: ['all', ['!', ['has', 'point_count']], ['==', ['get', 'light'], 'red']],
-      paint: { 'circle-radius': 11, 'circle-color': 'rgba(255,77,79,0.25)', 'circle-stroke-color': OVERDUE_COLOR, 'circle-stroke-width': 3 },
+      paint: { 'circle-radius': 11 * k, 'circle-color': 'rgba(255,77,79,0.25)', 'circle-stroke-color': OVERDUE_COLOR, 'circle-stroke-width': 3 * k },
     },
     {
       id: 'incidents',
       type: 'circle',
       source: 'incidents',
       filter: ['!', ['has', 'point_count']],
-      paint: { 'circle-color': severityColor, 'circle-radius': 6, 'circle-stroke-color': '#0b1220', 'circle-stroke-width': 1.5 },
+      paint: { 'circle-color': severityColor, 'circle-radius': 6 * k, 'circle-stroke-color': '#0b1220', 'circle-stroke-width': 1.5 * k },
     },
     {
       id: 'incidents-selected',
       type: 'circle',
       source: 'incidents',
       filter: ['==', ['get', 'id'], ''],
-      paint: { 'circle-radius': 16, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#e6f4ff', 'circle-stroke-width': 2.5 },
+      paint: { 'circle-radius': 16 * k, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#e6f4ff', 'circle-stroke-width': 2.5 * k },
     },
   ];
+}
+
+/** A label size scaled by k: a number, or a zoom interpolation's outputs. Anything else stays. */
+export function scaledSize(size: unknown, k: number): unknown {
+  if (typeof size === 'number') return size * k;
+  if (Array.isArray(size) && size[0] === 'interpolate' && Array.isArray(size[2]) && size[2][0] === 'zoom') {
+    return size.map((v: unknown, i) => (i >= 4 && i % 2 === 0 && typeof v === 'number' ? v * k : v));
+  }
+  return size;
 }
