@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestBench } from './ingestBench.ts';
+import { clientBench } from './clientBench.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -14,10 +15,37 @@ const wanted = suites.length ? suites : ['ingest'];
 
 const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: () => ingestBench({ durationSec: full ? 120 : 30, batchSize: 500, concurrency: 4 }),
+  // Quick: a minute per mode; full: C3's 30 minutes per mode.
+  client: () => clientBench({ durationSec: full ? 1800 : 60, warmupSec: 20, incidents: 10_000, sensors: 20_000, eventsPerSec: 2000 }),
 };
 
 function fmt(n: unknown): string {
   return typeof n === 'number' ? (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 0)) : String(n);
+}
+
+function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
+  const row = (m: typeof r.design) => ({
+    'frame p50 ms': fmt(m.frames.p50),
+    'frame p95 ms': fmt(m.frames.p95),
+    'frames >200ms': m.framesOver200,
+    'frame max ms': fmt(m.frames.max),
+    'flush p95 ms': fmt(m.flush.p95),
+    'flush max ms': fmt(m.flush.max),
+    flushes: m.flush.n,
+    'map upd p95 ms': fmt(m.mapUpdate.p95),
+    'chart upd p95 ms': fmt(m.chartUpdate.p95),
+    'feed paint p99 ms': fmt(m.feedPaint.p99),
+    'map paint p99 ms': fmt(m.mapPaint.p99),
+    'heap growth %': fmt(m.heap.growthPct),
+    'DOM nodes': `${m.heap.domBefore}→${m.heap.domAfter}`,
+    'first data ms': m.firstDataMs,
+    'events sent': m.eventsSent,
+  });
+  console.table({ designed: row(r.design), 'naive baseline': row(r.naive) });
+  const ratio = (a: number, b: number) => (a > 0 ? `${(b / a).toFixed(1)}×` : 'n/a');
+  console.log(`naive/designed: frame p95 ${ratio(r.design.frames.p95, r.naive.frames.p95)}, store time per second ${ratio(r.design.flush.mean * r.design.flush.n, r.naive.flush.mean * r.naive.flush.n)}, map paint p99 ${ratio(r.design.mapPaint.p99, r.naive.mapPaint.p99)}`);
+  console.log(`JS shipped (gzip): ${fmt(r.bundle.totalGzipKB)} KB total; largest: ${r.bundle.largest.map((b) => `${b.file} ${fmt(b.gzipKB)} KB`).join(', ')}`);
+  console.log('targets: frame p95 ≤ 50 ms, none > 200 ms, flush ≤ 4 ms, event→pixel p99 ≤ 250 ms, heap growth ≤ 10%, gzip JS ≤ 1200 KB, first data ≤ 2000 ms');
 }
 
 for (const name of wanted) {
@@ -36,6 +64,7 @@ for (const name of wanted) {
     });
     console.log(`ratio HTTP/raw: ${(r.ratio * 100).toFixed(1)}% (target ≥ 40%); events/s target ≥ 10,000`);
   }
+  if (name === 'client') printClient(result as Awaited<ReturnType<typeof clientBench>>);
   const out = path.join(here, 'results', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2));

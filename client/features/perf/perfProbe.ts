@@ -3,7 +3,8 @@
 // baseline: one store update per message, a full setData on every change), so a normal screen
 // pays nothing for it.
 
-import { browserScheduler, type Scheduler } from '../../realtime/liveBridge.ts';
+import { LiveBridge, browserScheduler, type Scheduler } from '../../realtime/liveBridge.ts';
+import type { ChangeBatch } from '../../../shared/protocol/changes.ts';
 
 export type PerfMode = 'off' | 'design' | 'naive';
 
@@ -13,6 +14,8 @@ export interface PerfRecord {
   frames: number[];
   /** Long tasks (> 50 ms), their durations. */
   longTasks: number[];
+  /** Time per store flush (applying what the socket buffered), ms. */
+  flushes: number[];
   /** Time per map source update / chart redraw, ms. */
   mapUpdates: number[];
   chartUpdates: number[];
@@ -40,7 +43,7 @@ export function perf(): PerfRecord | null {
   return record;
 }
 
-export function recordSample(list: keyof Pick<PerfRecord, 'frames' | 'longTasks' | 'mapUpdates' | 'chartUpdates' | 'feedPaint' | 'mapPaint'>, value: number): void {
+export function recordSample(list: keyof Pick<PerfRecord, 'frames' | 'longTasks' | 'flushes' | 'mapUpdates' | 'chartUpdates' | 'feedPaint' | 'mapPaint'>, value: number): void {
   if (record) push(record[list], value);
 }
 
@@ -52,16 +55,18 @@ export function installPerfProbe(search: string): PerfMode {
     mode,
     frames: [],
     longTasks: [],
+    flushes: [],
     mapUpdates: [],
     chartUpdates: [],
     feedPaint: [],
     mapPaint: [],
     reset() {
-      for (const key of ['frames', 'longTasks', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint'] as const) r[key].length = 0;
+      for (const key of ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint'] as const) r[key].length = 0;
     },
   };
   record = r;
   (window as unknown as { __perf: PerfRecord }).__perf = r;
+  instrumentBridge(r, mode);
   let last = performance.now();
   const frame = (t: number) => {
     push(r.frames, t - last);
@@ -88,4 +93,33 @@ export function bridgeScheduler(): Scheduler {
 
 export function isNaive(): boolean {
   return record?.mode === 'naive';
+}
+
+/** A change batch cut into one batch per change, as a client without buffering would apply them. */
+export function splitBatch(batch: ChangeBatch): ChangeBatch[] {
+  const isTelemetry = (t: string) => t === 'sensor' || t === 'unit' || t === 'metrics';
+  // Facts advance the position to their own seq; telemetry does not move it; a last empty batch
+  // closes the range so the next batch is contiguous.
+  const pieces = batch.changes.map((c) => ({ fromSeq: batch.fromSeq, toSeq: isTelemetry(c.type) ? batch.fromSeq - 1 : c.seq, changes: [c] }));
+  pieces.push({ fromSeq: batch.fromSeq, toSeq: batch.toSeq, changes: [] });
+  return pieces;
+}
+
+type Pushable = { push(item: { kind: 'batch'; batch: ChangeBatch } | { kind: 'snapshot' }): void; flush(): void };
+
+/** Time every flush; in naive mode also feed the bridge one change at a time. */
+function instrumentBridge(r: PerfRecord, mode: PerfMode): void {
+  const proto = LiveBridge.prototype as unknown as Pushable;
+  const flush = proto.flush;
+  proto.flush = function (this: Pushable) {
+    const started = performance.now();
+    flush.call(this);
+    push(r.flushes, performance.now() - started);
+  };
+  if (mode !== 'naive') return;
+  const original = proto.push;
+  proto.push = function (this: Pushable, item) {
+    if (item.kind !== 'batch') return original.call(this, item);
+    for (const batch of splitBatch(item.batch)) original.call(this, { kind: 'batch', batch });
+  };
 }
