@@ -147,7 +147,8 @@ interface PerfDump {
 }
 
 async function runMode(browser: Browser, server: ServerProcess, load: ReturnType<typeof makeLoad>, mode: 'design' | 'naive', o: ClientBenchOptions) {
-  const { page, firstDataMs } = await signedInPage(browser, server.url, `perf=${mode === 'naive' ? 'naive' : '1'}`);
+  // BENCH_QUERY adds screen options (e.g. `hide=heat`) to compare what a layer costs.
+  const { page, firstDataMs } = await signedInPage(browser, server.url, `perf=${mode === 'naive' ? 'naive' : '1'}${process.env.BENCH_QUERY ? `&${process.env.BENCH_QUERY}` : ''}`);
   const traffic = startLoad(server.url, load, o.eventsPerSec);
   await page.waitForTimeout(o.warmupSec * 1000);
   const before = await heap(page);
@@ -207,7 +208,7 @@ export async function clientBench(o: ClientBenchOptions) {
     // The city as it stands when the screens open: 10k incidents on the map.
     for (let made = 0; made < o.incidents; made += 500) await post(server.url, Array.from({ length: Math.min(500, o.incidents - made) }, () => load.report()));
     const design = await runMode(browser, server, load, 'design', o);
-    const naive = await runMode(browser, server, load, 'naive', o);
+    const naive = process.env.BENCH_MODES === 'design' ? design : await runMode(browser, server, load, 'naive', o);
     return { options: o, bundle: bundleSizes(staticDir), design, naive };
   } finally {
     await browser.close();

@@ -82,7 +82,8 @@ export function ScreenCharts() {
         const withTheme = [...deps, theme.fontSize];
         if (sameDeps(drawn[name], withTheme)) continue;
         drawn[name] = withTheme;
-        chart.setOption(option(), { notMerge: true, lazyUpdate: true });
+        // Merge (cheap) but replace the series, whose number can change (yesterday appears).
+        chart.setOption(option(), { replaceMerge: ['series'], lazyUpdate: true });
         if (name === 'deadline') setHasClocks(deadlineShare(useAppStore.getState().city.incidents).within !== null);
       }
       recordSample('chartUpdates', performance.now() - started);

@@ -94,6 +94,7 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
   let lastWindowCheck = 0;
   let seenSensors: AppState['city']['sensors'] | null = null;
   let seenUnits: AppState['city']['units'] | null = null;
+  let firstPush = true;
 
   const send = <P extends GeoJSON.GeoJsonProperties>(id: string, diff: SourceDiff<P>, paintOf?: readonly Incident[]) => {
     const source = map.getSource<GeoJSONSource>(id);
@@ -118,7 +119,9 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
       lastWindowCheck = now;
       const windowMs = WINDOW_MS[timeWindow];
       const diff = diffById(sentIncidents, city.incidents, (i) => showIncident(i, now, windowMs), incidentFeature);
-      const added = diff.add.map((f) => city.incidents[f.properties.id]!);
+      // What was already there when the screen opened is not an event reaching a pixel.
+      const added = firstPush ? [] : diff.add.map((f) => city.incidents[f.properties.id]!);
+      firstPush = false;
       send('incidents', diff, added);
       const loads = districtLoads(city.incidents);
       for (const id of districtIds) {
@@ -192,7 +195,7 @@ function startCriticalFocus(map: MapLibreMap): () => void {
     timer = setTimeout(next, FOCUS_MS);
   };
   const unsubscribe = useAppStore.subscribe((state, previous) => {
-    const fresh = newCriticals(previous.city.incidents, state.city.incidents, previous.city.seq);
+    const fresh = newCriticals(previous.feed, state.feed, previous.city.incidents, state.city.incidents, Date.now());
     if (fresh.length === 0) return;
     queue.push(...fresh.slice(-5));
     if (!timer) next();

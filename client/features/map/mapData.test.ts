@@ -96,16 +96,26 @@ describe('map data', () => {
 });
 
 describe('critical focus', () => {
-  it('announces a critical incident new to the screen, not the ones the snapshot brought', () => {
-    const known = { a: inc('a') };
-    expect(newCriticals({}, known, 0)).toEqual([]);
-    const fresh = inc('b');
-    expect(newCriticals(known, { ...known, b: fresh, c: inc('c', { severity: 'high' }) }, 5).map((i) => i.id)).toEqual(['b']);
-    // Raised to critical later: announced then.
-    const low = inc('d', { severity: 'high' });
-    expect(newCriticals({ d: low }, { d: { ...low, severity: 'critical' } }, 5).map((i) => i.id)).toEqual(['d']);
-    // Without a place there is nowhere to fly to.
-    expect(newCriticals(known, { ...known, e: inc('e', { location: null }) }, 5)).toEqual([]);
+  const feedOf = (...items: [Incident, boolean][]) => items.map(([i, created]) => ({ key: `${i.id}:${i.version}`, incidentId: i.id, code: i.code, title: i.title, severity: i.severity, status: i.status, created, districtId: i.districtId, category: i.category, at: i.updatedAt }));
+  const now = Date.parse(T0) + 5000;
+
+  it('announces a critical incident new to the screen, not what the screen already had', () => {
+    const a = inc('a');
+    const b = inc('b');
+    const c = inc('c', { severity: 'high' });
+    const before = feedOf([a, true]);
+    // Nothing before the first feed: the snapshot is not news.
+    expect(newCriticals([], before, {}, { a }, now)).toEqual([]);
+    expect(newCriticals(before, [...feedOf([c, true], [b, true]), ...before], { a }, { a, b, c }, now).map((i) => i.id)).toEqual(['b']);
+    // Raised to critical later: announced then; already critical: not again.
+    const d = inc('d', { severity: 'high' });
+    const d2 = { ...d, severity: 'critical' as const, version: 2 };
+    expect(newCriticals(before, [...feedOf([d2, false]), ...before], { a, d }, { a, d: d2 }, now).map((i) => i.id)).toEqual(['d']);
+    expect(newCriticals(before, [...feedOf([{ ...a, version: 2 }, false]), ...before], { a }, { a: { ...a, version: 2 } }, now)).toEqual([]);
+    // Old news (a snapshot's replay after a reconnect), or nowhere to fly to: no.
+    expect(newCriticals(before, [...feedOf([b, true]), ...before], { a }, { a, b }, now + 10 * 60_000)).toEqual([]);
+    const e = inc('e', { location: null });
+    expect(newCriticals(before, [...feedOf([e, true]), ...before], { a }, { a, e }, now)).toEqual([]);
   });
 });
 
