@@ -3,6 +3,7 @@
 // arriving. The designed client (buffer → one store flush per frame, map fed by id diffs on
 // timers, charts at 1 Hz) and a naive baseline (one store update per change, full setData on
 // every change) run one after the other in the same run, against the same server and load.
+// A page that stops answering (the naive one can) is reported as such rather than hanging the run.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -128,12 +129,17 @@ async function signedInPage(browser: Browser, url: string, query: string): Promi
   return { page, firstDataMs };
 }
 
+/** Evaluate in the page, or fail after `ms` (a page drowning in work may never answer). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  return Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`page did not answer within ${ms / 1000} s`)), ms))]);
+}
+
 async function heap(page: Page): Promise<{ heapMB: number; domNodes: number }> {
-  return page.evaluate(() => {
+  return within(60_000, page.evaluate(() => {
     (window as unknown as { gc?: () => void }).gc?.();
     const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
     return { heapMB: mem ? mem.usedJSHeapSize / 1048576 : NaN, domNodes: document.getElementsByTagName('*').length };
-  });
+  }));
 }
 
 interface PerfDump {
@@ -150,22 +156,33 @@ async function runMode(browser: Browser, server: ServerProcess, load: ReturnType
   // BENCH_QUERY adds screen options (e.g. `hide=heat`) to compare what a layer costs.
   const { page, firstDataMs } = await signedInPage(browser, server.url, `perf=${mode === 'naive' ? 'naive' : '1'}${process.env.BENCH_QUERY ? `&${process.env.BENCH_QUERY}` : ''}`);
   const traffic = startLoad(server.url, load, o.eventsPerSec);
+  try {
+    return await measure(page, firstDataMs, traffic, mode, o);
+  } finally {
+    await traffic.stop();
+    await page.context().close().catch(() => undefined);
+  }
+}
+
+async function measure(page: Page, firstDataMs: number, traffic: ReturnType<typeof startLoad>, mode: 'design' | 'naive', o: ClientBenchOptions) {
   await page.waitForTimeout(o.warmupSec * 1000);
   const before = await heap(page);
-  await page.evaluate(() => (window as unknown as { __perf: { reset(): void } }).__perf.reset());
+  await within(60_000, page.evaluate(() => (window as unknown as { __perf: { reset(): void } }).__perf.reset()));
   const samples: { t: number; heapMB: number; domNodes: number }[] = [];
   const started = Date.now();
   while (Date.now() - started < o.durationSec * 1000) {
     await page.waitForTimeout(Math.min(30_000, o.durationSec * 1000 - (Date.now() - started)));
     samples.push({ t: Math.round((Date.now() - started) / 1000), ...(await heap(page)) });
   }
-  const dump = (await page.evaluate(() => {
-    const p = (window as unknown as { __perf: PerfDump }).__perf;
-    return { frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint };
-  })) as PerfDump;
+  const dump = (await within(
+    60_000,
+    page.evaluate(() => {
+      const p = (window as unknown as { __perf: PerfDump }).__perf;
+      return { frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint };
+    }),
+  )) as PerfDump;
   const after = samples.at(-1) ?? before;
   const { sent, failed } = await traffic.stop();
-  await page.context().close();
   return {
     mode,
     firstDataMs,
@@ -208,7 +225,12 @@ export async function clientBench(o: ClientBenchOptions) {
     // The city as it stands when the screens open: 10k incidents on the map.
     for (let made = 0; made < o.incidents; made += 500) await post(server.url, Array.from({ length: Math.min(500, o.incidents - made) }, () => load.report()));
     const design = await runMode(browser, server, load, 'design', o);
-    const naive = process.env.BENCH_MODES === 'design' ? design : await runMode(browser, server, load, 'naive', o);
+    let naive: Awaited<ReturnType<typeof runMode>> | { mode: 'naive'; error: string };
+    try {
+      naive = process.env.BENCH_MODES === 'design' ? design : await runMode(browser, server, load, 'naive', o);
+    } catch (error) {
+      naive = { mode: 'naive', error: (error as Error).message };
+    }
     return { options: o, bundle: bundleSizes(staticDir), design, naive };
   } finally {
     await browser.close();

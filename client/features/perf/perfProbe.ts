@@ -1,10 +1,9 @@
 // `window.__perf`: what the client benchmark reads (BENCHMARKS.md, "How to measure the client").
 // Off unless the page is opened with `?perf=1` (the designed path) or `?perf=naive` (the naive
-// baseline: one store update per message, a full setData on every change), so a normal screen
-// pays nothing for it.
+// baseline: one store update per socket message as it arrives, a full setData on every change),
+// so a normal screen pays nothing for it.
 
 import { LiveBridge, browserScheduler, type Scheduler } from '../../realtime/liveBridge.ts';
-import type { ChangeBatch } from '../../../shared/protocol/changes.ts';
 
 export type PerfMode = 'off' | 'design' | 'naive';
 
@@ -66,7 +65,7 @@ export function installPerfProbe(search: string): PerfMode {
   };
   record = r;
   (window as unknown as { __perf: PerfRecord }).__perf = r;
-  instrumentBridge(r, mode);
+  instrumentBridge(r);
   let last = performance.now();
   const frame = (t: number) => {
     push(r.frames, t - last);
@@ -95,31 +94,15 @@ export function isNaive(): boolean {
   return record?.mode === 'naive';
 }
 
-/** A change batch cut into one batch per change, as a client without buffering would apply them. */
-export function splitBatch(batch: ChangeBatch): ChangeBatch[] {
-  const isTelemetry = (t: string) => t === 'sensor' || t === 'unit' || t === 'metrics';
-  // Facts advance the position to their own seq; telemetry does not move it; a last empty batch
-  // closes the range so the next batch is contiguous.
-  const pieces = batch.changes.map((c) => ({ fromSeq: batch.fromSeq, toSeq: isTelemetry(c.type) ? batch.fromSeq - 1 : c.seq, changes: [c] }));
-  pieces.push({ fromSeq: batch.fromSeq, toSeq: batch.toSeq, changes: [] });
-  return pieces;
-}
+type Flushable = { flush(): void };
 
-type Pushable = { push(item: { kind: 'batch'; batch: ChangeBatch } | { kind: 'snapshot' }): void; flush(): void };
-
-/** Time every flush; in naive mode also feed the bridge one change at a time. */
-function instrumentBridge(r: PerfRecord, mode: PerfMode): void {
-  const proto = LiveBridge.prototype as unknown as Pushable;
+/** Time every flush (the naive scheduler flushes once per socket message, as it arrives). */
+function instrumentBridge(r: PerfRecord): void {
+  const proto = LiveBridge.prototype as unknown as Flushable;
   const flush = proto.flush;
-  proto.flush = function (this: Pushable) {
+  proto.flush = function (this: Flushable) {
     const started = performance.now();
     flush.call(this);
     push(r.flushes, performance.now() - started);
-  };
-  if (mode !== 'naive') return;
-  const original = proto.push;
-  proto.push = function (this: Pushable, item) {
-    if (item.kind !== 'batch') return original.call(this, item);
-    for (const batch of splitBatch(item.batch)) original.call(this, { kind: 'batch', batch });
   };
 }
