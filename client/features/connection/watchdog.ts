@@ -30,11 +30,19 @@ export function installWatchdog(onFatal: (reason: string) => void): void {
   window.addEventListener('unhandledrejection', (e) => record(String((e.reason as Error | undefined)?.message ?? e.reason)));
 }
 
-/** Reload after the delay, once. */
+/** Resolves once the server answers its health check (a reload while it is down would leave the
+ * kiosk on the browser's own error page, which never retries). */
+export async function whenServerUp(check: () => Promise<boolean>, retryMs = 5000, wait: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<void> {
+  while (!(await check().catch(() => false))) await wait(retryMs);
+}
+
+const healthy = () => fetch('/healthz', { cache: 'no-store' }).then((r) => r.ok);
+
+/** Reload after the delay, once, and only when the server can serve the page again. */
 let reloading = false;
 export function scheduleReload(delayMs: number = WATCHDOG.reloadDelayMs, reload: () => void = () => location.reload()): boolean {
   if (reloading) return false;
   reloading = true;
-  setTimeout(reload, delayMs);
+  setTimeout(() => void whenServerUp(healthy).then(reload), delayMs);
   return true;
 }
