@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestBench } from './ingestBench.ts';
 import { latencyBench, stormBench } from './clusterBench.ts';
+import { clientBench } from './clientBench.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -17,10 +18,43 @@ const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: () => ingestBench({ durationSec: full ? 120 : 30, batchSize: 500, concurrency: 4 }),
   latency: () => latencyBench(full ? 500 : 100),
   storm: () => stormBench(500),
+  // Quick: 45 s per mode after 15 s of warm-up; full: C3's 30 minutes per mode.
+  client: () => clientBench({ durationSec: full ? 1800 : 45, warmupSec: 15, incidents: 10_000, sensors: 20_000, eventsPerSec: 2000 }),
 };
 
 function fmt(n: unknown): string {
   return typeof n === 'number' ? (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 0)) : String(n);
+}
+
+function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
+  const row = (m: typeof r.design) => ({
+    'frame p50 ms': fmt(m.frames.p50),
+    'frame p95 ms': fmt(m.frames.p95),
+    'frames >200ms': m.framesOver200,
+    'frame max ms': fmt(m.frames.max),
+    'flush p95 ms': fmt(m.flush.p95),
+    'flush max ms': fmt(m.flush.max),
+    flushes: m.flush.n,
+    'map upd p95 ms': fmt(m.mapUpdate.p95),
+    'chart upd p95 ms': fmt(m.chartUpdate.p95),
+    'feed paint p99 ms': fmt(m.feedPaint.p99),
+    'map paint p99 ms': fmt(m.mapPaint.p99),
+    'heap growth %': fmt(m.heap.growthPct),
+    'DOM nodes': `${m.heap.domBefore}→${m.heap.domAfter}`,
+    'first data ms': m.firstDataMs,
+    'events sent': m.eventsSent,
+  });
+  if ('error' in r.naive) {
+    console.table({ designed: row(r.design) });
+    console.log(`naive baseline: ${r.naive.error}`);
+  } else {
+    const naive = r.naive;
+    console.table({ designed: row(r.design), 'naive baseline': row(naive) });
+    const ratio = (a: number, b: number) => (a > 0 ? `${(b / a).toFixed(1)}×` : 'n/a');
+    console.log(`naive/designed: frame p95 ${ratio(r.design.frames.p95, naive.frames.p95)}, store time ${ratio(r.design.flush.mean * r.design.flush.n, naive.flush.mean * naive.flush.n)}, map update time ${ratio(r.design.mapUpdate.mean * r.design.mapUpdate.n, naive.mapUpdate.mean * naive.mapUpdate.n)}, map paint p99 ${ratio(r.design.mapPaint.p99, naive.mapPaint.p99)}`);
+  }
+  console.log(`JS shipped (gzip): ${fmt(r.bundle.totalGzipKB)} KB total; largest: ${r.bundle.largest.map((b) => `${b.file} ${fmt(b.gzipKB)} KB`).join(', ')}`);
+  console.log('targets: frame p95 ≤ 50 ms, none > 200 ms, flush ≤ 4 ms, event→pixel p99 ≤ 250 ms, heap growth ≤ 10%, gzip JS ≤ 1200 KB, first data ≤ 2000 ms');
 }
 
 for (const name of wanted) {
@@ -55,6 +89,7 @@ for (const name of wanted) {
     });
     console.log(`S5 target: all ${r.screens} resumed with no gap and no duplicate within 15 s (${r.startedOnA} screens were on A; ${r.changes} changes in the log, ${r.reconnects} reconnections)`);
   }
+  if (name === 'client') printClient(result as Awaited<ReturnType<typeof clientBench>>);
   const out = path.join(here, 'results', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2));

@@ -8,6 +8,7 @@ import { LoginPage } from './pages/LoginPage.tsx';
 import { homeOf } from './pages/routes.ts';
 import { LiveBridge, setCurrentBridge } from './realtime/liveBridge.ts';
 import { initialState } from './store/cityStore.ts';
+import { bridgeScheduler } from './features/perf/perfProbe.ts';
 
 // The big screen carries the map and chart libraries: load it only when it is opened.
 const ScreenPage = lazy(() => import('./pages/ScreenPage.tsx').then((m) => ({ default: m.ScreenPage })));
@@ -46,7 +47,7 @@ export function App() {
     if (!user) return;
     void loadReference().catch(() => undefined);
     // One live connection for every page of a signed-in session.
-    const bridge = new LiveBridge(useAppStore, undefined, () => {
+    const bridge = new LiveBridge(useAppStore, bridgeScheduler(), () => {
       setUser(null);
       navigate('/login', { replace: true });
     });

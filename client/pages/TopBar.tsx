@@ -4,12 +4,13 @@ import { api } from '../api/http.ts';
 import { Clock } from '../components/Clock.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { useT } from '../i18n/useT.ts';
-import { selectConnection, selectUser, setUser, useAppStore } from '../store/cityStore.ts';
+import { selectUser, setUser, useAppStore } from '../store/cityStore.ts';
 
 export function TopBar() {
   const t = useT();
   const user = useAppStore(selectUser);
-  const connection = useAppStore(selectConnection);
+  // The state only: the connection slice is a new object on every store flush.
+  const connectionState = useAppStore((s) => s.connection.state);
   const [, navigate] = useLocation();
   const handleLogout = async () => {
     await api.logout().catch(() => undefined);
@@ -21,9 +22,9 @@ export function TopBar() {
       <h1 className="topbar__title">{t('app.title')}</h1>
       <Clock />
       <div className="topbar__right">
-        <span className={`conn conn--${connection.state}`} data-testid="connection-state">
+        <span className={`conn conn--${connectionState}`} data-testid="connection-state">
           <span className="conn__dot" />
-          {t(`connection.${connection.state}` as MessageKey)}
+          {t(`connection.${connectionState}` as MessageKey)}
         </span>
         {user?.role === 'admin' && (
           <a className="btn btn--ghost" href="/admin/deadlines" onClick={(e) => { e.preventDefault(); navigate('/admin/deadlines'); }}>

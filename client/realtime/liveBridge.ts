@@ -53,10 +53,28 @@ export interface Applied {
   gapFrom: number | null;
 }
 
+/**
+ * Pure: join back-to-back batches (each starting right after the previous one ends) into one, so
+ * a frame that buffered several copies each table once rather than once per batch. Anything else
+ * (a snapshot, an overlap after a resume, a gap) stays as it was.
+ */
+export function mergeContiguous(buffered: readonly Buffered[]): Buffered[] {
+  const out: Buffered[] = [];
+  for (const item of buffered) {
+    const last = out[out.length - 1];
+    if (item.kind === 'batch' && last?.kind === 'batch' && item.batch.fromSeq === last.batch.toSeq + 1) {
+      out[out.length - 1] = { kind: 'batch', batch: { fromSeq: last.batch.fromSeq, toSeq: item.batch.toSeq, changes: [...last.batch.changes, ...item.batch.changes] } };
+    } else {
+      out.push(item);
+    }
+  }
+  return out;
+}
+
 /** Pure: apply buffered messages in order. A gap stops the batch run; the rest waits for resume. */
 export function applyBuffered(city: CityState, feed: FeedItem[], buffered: readonly Buffered[]): Applied {
   let gapFrom: number | null = null;
-  for (const item of buffered) {
+  for (const item of mergeContiguous(buffered)) {
     if (item.kind === 'snapshot') {
       city = fromSnapshot(item.snapshot);
       feed = feedFromIncidents(item.snapshot.incidents);

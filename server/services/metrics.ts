@@ -1,15 +1,31 @@
 // The city's vital signs, computed on the server so every screen states the same figure.
 // Recomputed on a short period and pushed as `metrics` telemetry when they change.
 
-import type { Actor, CityMetrics } from '../../shared/domain/types.ts';
+import type { Actor, CityMetrics, YesterdayMetrics } from '../../shared/domain/types.ts';
 import { localDayStart, localHour, median } from '../../shared/domain/time.ts';
 import { evaluate, evaluateBy, hotspots, isOverdue, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy, type Hotspot } from '../../shared/domain/evaluation.ts';
-import type { MetricsInputs, Store } from '../store/Store.ts';
+import type { MetricsInputs, Store, YesterdayInputs } from '../store/Store.ts';
 import type { LiveHub } from '../realtime/liveHub.ts';
 
 /** A sensor counts as online if it reported within this many of its intervals. */
 const ONLINE_INTERVALS = 3;
 const SENSOR_INTERVAL_MS = 60_000;
+
+const DAY_MS = 86_400_000;
+
+/** Pure: yesterday's figures up to the same time of day, in the city's local hours. */
+export function yesterdayMetrics(inputs: YesterdayInputs, timeZone: string): YesterdayMetrics {
+  const byHour = new Array<number>(24).fill(0);
+  for (const { minute, count } of inputs.createdPerMinute) byHour[localHour(minute, timeZone)]! += count;
+  const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+  return {
+    newToday: inputs.newToday,
+    callsToday: inputs.callsToday,
+    medianDispatchMinutes: round1(median(inputs.dispatchMinutes)),
+    medianArriveMinutes: round1(median(inputs.arriveMinutes)),
+    incidentsByHour: byHour,
+  };
+}
 
 export function cityMetrics(inputs: MetricsInputs, now: string, timeZone: string): CityMetrics {
   const byHour = new Array<number>(24).fill(0);
@@ -81,6 +97,7 @@ export class MetricsService {
     const dayStart = localDayStart(iso, this.timeZone);
     const inputs = await this.store.metricsInputs(dayStart, new Date(now.getTime() - ONLINE_INTERVALS * SENSOR_INTERVAL_MS).toISOString());
     const metrics = cityMetrics(inputs, iso, this.timeZone);
+    metrics.yesterday = await this.yesterday(now);
     if (!this.today || this.today.day !== dayStart || now.getTime() - this.today.at > EVALUATION_CACHE_MS) {
       const evaluation = evaluate(await this.store.evaluationRecords({ from: dayStart, to: iso }), iso);
       this.today = { at: now.getTime(), day: dayStart, evaluation };
@@ -186,6 +203,15 @@ export class MetricsService {
     const iso = now.toISOString();
     const from = new Date(now.getTime() - 30 * 86_400_000).toISOString();
     return hotspots(await this.store.evaluationRecords({ from, to: iso, ...(districtId ? { districtId } : {}) }), iso);
+  }
+
+  /** Same time yesterday: the day before today's local start, up to now minus 24 hours. */
+  private async yesterday(now: Date): Promise<YesterdayMetrics | null> {
+    if (!this.store.yesterdayInputs) return null;
+    const todayStart = localDayStart(now.toISOString(), this.timeZone);
+    const dayStart = localDayStart(new Date(Date.parse(todayStart) - 1).toISOString(), this.timeZone);
+    const sameTime = new Date(now.getTime() - DAY_MS).toISOString();
+    return yesterdayMetrics(await this.store.yesterdayInputs(dayStart, sameTime, todayStart), this.timeZone);
   }
 
   /** Compute now and push if anything but the timestamp changed. */

@@ -26,6 +26,7 @@ import type {
   IngestWrite,
   LinkedEvent,
   MetricsInputs,
+  YesterdayInputs,
   ReadingDecider,
   SessionRecord,
   Store,
@@ -1152,6 +1153,26 @@ export class SqliteStore implements Store {
       });
     })();
   }
+  async yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs> {
+    const count = (sql: string) => (this.db.prepare(sql).get(dayStart, sameTime) as Row).n as number;
+    const minutes = (sql: string) => (this.db.prepare(sql).all(dayStart, sameTime) as Row[]).map((r) => r.m as number);
+    const perMinute = this.db
+      .prepare('SELECT substr(created_at, 1, 16) AS minute, COUNT(*) AS n FROM incidents WHERE created_at >= ? AND created_at < ? GROUP BY minute')
+      .all(dayStart, dayEnd) as Row[];
+    return {
+      newToday: count('SELECT COUNT(*) AS n FROM incidents WHERE created_at >= ? AND created_at < ?'),
+      callsToday: count("SELECT COUNT(*) AS n FROM events WHERE source = 'hotline' AND received_at >= ? AND received_at < ?"),
+      // Stages reached by the same time of day: a dispatch after it had not happened yet.
+      dispatchMinutes: minutes(
+        'SELECT (julianday(dispatched_at) - julianday(created_at)) * 1440 AS m FROM incidents WHERE created_at >= ? AND dispatched_at IS NOT NULL AND dispatched_at < ?',
+      ),
+      arriveMinutes: minutes(
+        'SELECT (julianday(on_scene_at) - julianday(dispatched_at)) * 1440 AS m FROM incidents WHERE created_at >= ? AND on_scene_at IS NOT NULL AND dispatched_at IS NOT NULL AND on_scene_at < ?',
+      ),
+      createdPerMinute: perMinute.map((r) => ({ minute: `${r.minute as string}:00.000Z`, count: r.n as number })),
+    };
+  }
+
 }
 
 function encodeCursor(createdAt: string, id: string): string {

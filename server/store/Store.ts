@@ -343,4 +343,16 @@ export interface Store {
   getDeadlineRequest(id: string): Promise<DeadlineRequest | undefined>;
   /** Incidents created in the range with the facts evaluation needs (see EvaluationRecord). */
   evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]>;
+  /** Yesterday's counterpart of the day's figures (optional: a store without it shows no deltas). */
+  yesterdayInputs?(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs>;
+}
+
+export interface YesterdayInputs {
+  /** Created / hotline calls received between `dayStart` and `sameTime`. */
+  newToday: number;
+  callsToday: number;
+  dispatchMinutes: number[];
+  arriveMinutes: number[];
+  /** Incidents created over the whole day (`dayStart` to `dayEnd`), per UTC minute. */
+  createdPerMinute: { minute: string; count: number }[];
 }

@@ -261,6 +261,18 @@ export interface CityMetrics {
   satisfactionRate: number | null;
   /** Incidents created per hour of the current day (local hours 0..23). */
   incidentsByHour: number[];
+  /** The same figures at the same time of day yesterday, where the store can say (null: it cannot). */
+  yesterday?: YesterdayMetrics | null;
+}
+
+/** Yesterday up to the same local time; a figure the store cannot reconstruct is null. */
+export interface YesterdayMetrics {
+  newToday: number | null;
+  callsToday: number | null;
+  medianDispatchMinutes: number | null;
+  medianArriveMinutes: number | null;
+  /** Incidents created per local hour over the whole of yesterday. */
+  incidentsByHour: number[];
 }
 
 export interface User {

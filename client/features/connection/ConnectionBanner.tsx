@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
-import { selectConnection, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
+import { selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
 import { staleMessage } from './staleness.ts';
 
 /** Says plainly, and counts up, how long the screen's data has been stale. */
 export function ConnectionBanner() {
-  const connection = useAppStore(selectConnection);
+  // Only the moment data stopped: the connection slice itself is replaced on every flush.
+  const since = useAppStore((s) => s.connection.disconnectedAt);
   const locale = useAppStore(selectLocale);
   const timeZone = useAppStore(selectTimeZone);
   const [now, setNow] = useState(() => Date.now());
-  const since = connection.disconnectedAt;
 
   useEffect(() => {
     if (since === null) return;

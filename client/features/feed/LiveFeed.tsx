@@ -1,5 +1,7 @@
+import { useEffect, useRef } from 'react';
 import type { Locale } from '../../../shared/i18n/index.ts';
 import type { MessageKey } from '../../../shared/i18n/index.ts';
+import { perf, recordSample } from '../perf/perfProbe.ts';
 import { useT } from '../../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectFeed, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
 import type { FeedItem } from './feedItems.ts';
@@ -15,6 +17,19 @@ export function LiveFeed() {
   const categories = useAppStore(selectCategories);
   const districts = useAppStore(selectDistricts);
   const timeZone = useAppStore(selectTimeZone);
+  const seen = useRef(new Set<string>());
+  // Benchmark only: server time of each new feed entry to the frame that first shows it.
+  useEffect(() => {
+    if (!perf()) return;
+    const fresh = feed.filter((item) => !seen.current.has(item.key));
+    if (seen.current.size > 5000) seen.current.clear();
+    for (const item of feed) seen.current.add(item.key);
+    if (fresh.length === 0) return;
+    requestAnimationFrame(() => {
+      const now = Date.now();
+      for (const item of fresh) recordSample('feedPaint', now - Date.parse(item.at));
+    });
+  }, [feed]);
   const place = (item: FeedItem) => {
     const d = item.districtId ? districts[item.districtId] : undefined;
     return d ? (locale === 'zh-CN' ? d.nameZh : d.name) : t('feed.unlocated');

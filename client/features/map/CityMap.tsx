@@ -1,53 +1,230 @@
-// The city map: MapLibre over the city's own PMTiles, district outlines, and live layers for
-// incidents (clustered), sensors and units. Data flows in imperatively from store subscriptions,
-// at most once a second per source, never through React renders.
+// The city map: MapLibre over the city's own PMTiles, districts shaded by load, street grids at
+// closer zoom, and live layers for incidents (clustered), the 24 h heat, sensors and units.
+// Data flows in imperatively from store subscriptions as diffs (`updateData` keyed by id), never
+// through React renders; district shading uses feature-state (77 polygons, no re-tiling).
 
 import { useEffect, useRef, useState } from 'react';
-import { Map as MapLibreMap, type ExpressionSpecification, type GeoJSONSource } from 'maplibre-gl';
+import { Map as MapLibreMap, type ExpressionSpecification, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { cityStyle, ensureMapSetup } from './mapSetup.ts';
-import type { Locale } from '../../../shared/i18n/index.ts';
+import { translate, type Locale } from '../../../shared/i18n/index.ts';
+import type { Incident } from '../../../shared/domain/types.ts';
+import type { SensorView } from '../../../shared/protocol/changes.ts';
 import { useAppStore, selectLocale, type AppState } from '../../store/cityStore.ts';
-import { incidentsToGeoJson, sensorsToGeoJson, unitsToGeoJson } from './mapData.ts';
-import { CLUSTER_PROPERTIES, districtLabel, overlayLayers } from './mapStyle.ts';
+import {
+  WINDOW_MS,
+  diffById,
+  districtLoads,
+  heatToGeoJson,
+  incidentFeature,
+  incidentsToGeoJson,
+  isEmptyDiff,
+  riskScore,
+  sameSensorLook,
+  sensorFeature,
+  sensorsToGeoJson,
+  showIncident,
+  unitFeature,
+  unitOnDuty,
+  unitsToGeoJson,
+  type SourceDiff,
+} from './mapData.ts';
+import { CLICKABLE_LAYERS, CLUSTER_PROPERTIES, LAYER_GROUPS, districtFill, districtLabel, overlayLayers, scaledSize } from './mapStyle.ts';
+import { MAP_LAYERS, select, useScreenMap, type ScreenMapState, type Selection } from './screenMapStore.ts';
+import { FOCUS_MS, newCriticals } from './focus.ts';
+import { isNaive, perf, recordSample } from '../perf/perfProbe.ts';
 
 const CITY_BOUNDS: [number, number, number, number] = [-87.94, 41.644, -87.524, 42.023];
-const UPDATE_MS = 1000;
-const LIVE_SOURCES = ['incidents', 'sensors', 'units'] as const;
+/** Incidents and units: diffs four times a second. Sensors: once a second. Heat: every 10 s. */
+const FAST_MS = 250;
+const SENSORS_MS = 1000;
+const HEAT_MS = 10_000;
+/** Even without changes, re-check the time window now and then (incidents age out of it). */
+const WINDOW_RECHECK_MS = 5000;
+const empty = (): GeoJSON.FeatureCollection => ({ type: 'FeatureCollection', features: [] });
 
 type MapState = 'loading' | 'loaded' | 'error';
 
 function labelsFor(map: MapLibreMap, locale: Locale): void {
+  // MapLibre's own control labels, in the screen's language.
+  map.getContainer().querySelector('.maplibregl-ctrl-attrib-button')?.setAttribute('aria-label', translate(locale, 'map.attributionToggle'));
+  map.getContainer().querySelector('.maplibregl-ctrl-attrib-button')?.setAttribute('title', translate(locale, 'map.attributionToggle'));
   const placeName: ExpressionSpecification = locale === 'zh-CN' ? ['coalesce', ['get', 'name_zh-Hans'], ['get', 'name']] : ['get', 'name'];
   for (const id of ['place-label', 'station-label']) if (map.getLayer(id)) map.setLayoutProperty(id, 'text-field', placeName);
   if (map.getLayer('districts-label')) map.setLayoutProperty('districts-label', 'text-field', districtLabel(locale));
 }
 
-/** Keeps the live sources in step with the store, one setData per changed source per second. */
-function startLiveUpdates(map: MapLibreMap): () => void {
-  const dirty = new Set<(typeof LIVE_SOURCES)[number]>(LIVE_SOURCES);
-  const unsubscribe = useAppStore.subscribe((state: AppState, previous: AppState) => {
-    if (state.city.incidents !== previous.city.incidents) dirty.add('incidents');
-    if (state.city.sensors !== previous.city.sensors) dirty.add('sensors');
-    if (state.city.units !== previous.city.units) dirty.add('units');
+/** Base-map labels grow with the page too, like the overlays. */
+function scaleBaseLabels(map: MapLibreMap, k: number): void {
+  if (k <= 1.05) return;
+  for (const layer of map.getStyle().layers) {
+    if (layer.type !== 'symbol' || layer.id.startsWith('districts') || layer.id.startsWith('cluster')) continue;
+    const size = map.getLayoutProperty(layer.id, 'text-size') as unknown;
+    if (size !== undefined) map.setLayoutProperty(layer.id, 'text-size', scaledSize(size, k) as number);
+  }
+}
+
+/**
+ * Benchmark only: remember incidents whose update the worker has taken in, and at the first frame
+ * drawn with the source loaded, record server time → pixel for all of them. One listener, bounded.
+ */
+function paintProbe(map: MapLibreMap, sourceId: string): ((incidents: readonly Incident[]) => void) | null {
+  if (!perf()) return null;
+  let ready: Incident[] = [];
+  map.on('render', () => {
+    if (ready.length === 0 || !map.isSourceLoaded(sourceId)) return;
+    const done = ready;
+    ready = [];
+    requestAnimationFrame(() => {
+      const now = Date.now();
+      for (const i of done) recordSample('mapPaint', now - Date.parse(i.updatedAt));
+    });
   });
-  const push = () => {
+  return (incidents) => {
+    if (ready.length < 10_000) ready.push(...incidents);
+  };
+}
+
+function applyView(map: MapLibreMap, view: ScreenMapState, previous: ScreenMapState | null): void {
+  for (const layer of MAP_LAYERS) {
+    if (previous && previous.layers[layer] === view.layers[layer]) continue;
+    for (const id of LAYER_GROUPS[layer]) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', view.layers[layer] ? 'visible' : 'none');
+  }
+  if (!previous || previous.shading !== view.shading) map.setPaintProperty('districts-fill', 'fill-color', districtFill(view.shading));
+  const selectedIncident = view.selected?.kind === 'incident' ? view.selected.id : '';
+  map.setFilter('incidents-selected', ['all', ['!', ['has', 'point_count']], ['==', ['get', 'id'], selectedIncident]]);
+}
+
+/** Keeps the live sources in step with the store (designed path: diffs on timers). */
+function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
+  const sentIncidents = new Map<string, Incident>();
+  const sentSensors = new Map<string, SensorView>();
+  const sentUnits = new Map<string, AppState['city']['units'][string]>();
+  let seenIncidents: AppState['city']['incidents'] | null = null;
+  let seenWindow = '';
+  let lastWindowCheck = 0;
+  let seenSensors: AppState['city']['sensors'] | null = null;
+  let seenUnits: AppState['city']['units'] | null = null;
+  let firstPush = true;
+
+  const painted = paintProbe(map, 'incidents');
+  const send = <P extends GeoJSON.GeoJsonProperties>(id: string, diff: SourceDiff<P>, paintOf?: readonly Incident[]) => {
+    const source = map.getSource<GeoJSONSource>(id);
+    if (!source || isEmptyDiff(diff)) return;
+    const started = performance.now();
+    const applied = source.updateData(diff);
+    if (painted && paintOf?.length) void applied.then(() => painted(paintOf));
+    recordSample('mapUpdates', performance.now() - started);
+  };
+
+  const fast = () => {
     const { city } = useAppStore.getState();
-    for (const id of dirty) {
-      const source = map.getSource<GeoJSONSource>(id);
-      if (!source) continue;
-      if (id === 'incidents') source.setData(incidentsToGeoJson(city.incidents));
-      else if (id === 'sensors') source.setData(sensorsToGeoJson(city.sensors));
-      else source.setData(unitsToGeoJson(city.units));
+    const { timeWindow } = useScreenMap.getState();
+    const now = Date.now();
+    if (city.incidents !== seenIncidents || timeWindow !== seenWindow || now - lastWindowCheck > WINDOW_RECHECK_MS) {
+      seenIncidents = city.incidents;
+      seenWindow = timeWindow;
+      lastWindowCheck = now;
+      const windowMs = WINDOW_MS[timeWindow];
+      const diff = diffById(sentIncidents, city.incidents, (i) => showIncident(i, now, windowMs), incidentFeature);
+      // What was already there when the screen opened is not an event reaching a pixel.
+      const added = firstPush ? [] : diff.add.map((f) => city.incidents[f.properties.id]!);
+      firstPush = false;
+      send('incidents', diff, added);
+      const loads = districtLoads(city.incidents);
+      for (const id of districtIds) {
+        const load = loads[id];
+        map.setFeatureState({ source: 'districts', id }, { open: load?.open ?? 0, risk: riskScore(load) });
+      }
     }
-    dirty.clear();
+    if (city.units !== seenUnits) {
+      seenUnits = city.units;
+      send('units', diffById(sentUnits, city.units, unitOnDuty, unitFeature, (a, b) => a.status === b.status && a.position[0] === b.position[0] && a.position[1] === b.position[1]));
+    }
   };
-  push();
-  const timer = setInterval(push, UPDATE_MS);
+  const sensors = () => {
+    const { city } = useAppStore.getState();
+    if (city.sensors === seenSensors) return;
+    seenSensors = city.sensors;
+    send('sensors', diffById(sentSensors, city.sensors, () => true, sensorFeature, sameSensorLook));
+  };
+  const heat = () => map.getSource<GeoJSONSource>('heat')?.setData(heatToGeoJson(useAppStore.getState().city.incidents, Date.now()));
+
+  fast();
+  sensors();
+  heat();
+  const timers = [setInterval(fast, FAST_MS), setInterval(sensors, SENSORS_MS), setInterval(heat, HEAT_MS)];
+  return () => timers.forEach(clearInterval);
+}
+
+/** The naive baseline for the benchmark: a full setData of every source on every store change. */
+function startNaiveUpdates(map: MapLibreMap): () => void {
+  const painted = paintProbe(map, 'incidents');
+  return useAppStore.subscribe((state, previous) => {
+    const started = performance.now();
+    const { timeWindow } = useScreenMap.getState();
+    if (state.city.incidents !== previous.city.incidents) {
+      const fresh = Object.values(state.city.incidents).filter((i) => previous.city.incidents[i.id] !== i);
+      void map.getSource<GeoJSONSource>('incidents')?.setData(incidentsToGeoJson(state.city.incidents, Date.now(), WINDOW_MS[timeWindow])).then(() => painted?.(fresh));
+      map.getSource<GeoJSONSource>('heat')?.setData(heatToGeoJson(state.city.incidents, Date.now()));
+    }
+    if (state.city.sensors !== previous.city.sensors) void map.getSource<GeoJSONSource>('sensors')?.setData(sensorsToGeoJson(state.city.sensors));
+    if (state.city.units !== previous.city.units) void map.getSource<GeoJSONSource>('units')?.setData(unitsToGeoJson(state.city.units));
+    recordSample('mapUpdates', performance.now() - started);
+  });
+}
+
+/** A new critical incident pulls the camera to it and opens its card; then the view returns. */
+function startCriticalFocus(map: MapLibreMap): () => void {
+  const queue: Incident[] = [];
+  let home: { center: [number, number]; zoom: number } | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const next = () => {
+    const incident = queue.shift();
+    if (!incident) {
+      if (home) map.flyTo({ center: home.center, zoom: home.zoom, duration: 1500 });
+      home = null;
+      timer = null;
+      const selected = useScreenMap.getState().selected;
+      if (selected?.kind === 'incident' && selected.focus) select(null);
+      return;
+    }
+    if (!home) {
+      const c = map.getCenter();
+      home = { center: [c.lng, c.lat], zoom: map.getZoom() };
+    }
+    // Past the clustering zoom, so the incident stands on its own.
+    map.flyTo({ center: incident.location!, zoom: Math.max(map.getZoom(), 15), duration: 1500 });
+    select({ kind: 'incident', id: incident.id, focus: true });
+    timer = setTimeout(next, FOCUS_MS);
+  };
+  const unsubscribe = useAppStore.subscribe((state, previous) => {
+    const fresh = newCriticals(previous.feed, state.feed, previous.city.incidents, state.city.incidents, Date.now());
+    if (fresh.length === 0) return;
+    queue.push(...fresh.slice(-5));
+    if (!timer) next();
+  });
   return () => {
-    clearInterval(timer);
     unsubscribe();
+    if (timer) clearTimeout(timer);
   };
+}
+
+function selectionOf(feature: MapGeoJSONFeature): Selection | null {
+  const id = feature.properties?.id as string | undefined;
+  switch (feature.layer.id) {
+    case 'incidents':
+      return id ? { kind: 'incident', id } : null;
+    case 'units':
+      return id ? { kind: 'unit', id } : null;
+    case 'sensors':
+    case 'sensors-alarm':
+      return id ? { kind: 'sensor', id } : null;
+    case 'districts-fill':
+      return id ? { kind: 'district', id } : null;
+    default:
+      return null;
+  }
 }
 
 export function CityMap() {
@@ -59,13 +236,13 @@ export function CityMap() {
   useEffect(() => {
     ensureMapSetup();
     let disposed = false;
-    let stopUpdates: (() => void) | null = null;
+    const stops: (() => void)[] = [];
 
     void (async () => {
       try {
         const [style, districts] = await Promise.all([
           cityStyle(),
-          fetch('/api/geo/districts', { credentials: 'same-origin' }).then((r) => r.json()),
+          fetch('/api/geo/districts', { credentials: 'same-origin' }).then((r) => r.json() as Promise<GeoJSON.FeatureCollection<GeoJSON.Geometry, { id: string }>>),
         ]);
         if (disposed || !container.current) return;
         const map = new MapLibreMap({
@@ -74,28 +251,55 @@ export function CityMap() {
           bounds: CITY_BOUNDS,
           fitBoundsOptions: { padding: 24 },
           attributionControl: { compact: false },
+          locale: { 'AttributionControl.ToggleAttribution': translate(useAppStore.getState().ui.locale, 'map.attributionToggle') },
           fadeDuration: 0,
         });
         mapRef.current = map;
         map.on('load', () => {
-          map.addSource('districts', { type: 'geojson', data: districts });
-          map.addSource('incidents', {
-            type: 'geojson',
-            data: { type: 'FeatureCollection', features: [] },
-            cluster: true,
-            clusterRadius: 42,
-            clusterMaxZoom: 14,
-            clusterProperties: CLUSTER_PROPERTIES,
-          });
-          map.addSource('sensors', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-          map.addSource('units', { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'id' });
-          for (const layer of overlayLayers(useAppStore.getState().ui.locale)) map.addLayer(layer);
+          const view = useScreenMap.getState();
+          map.addSource('districts', { type: 'geojson', data: districts, promoteId: 'id' });
+          // Street grids are only drawn close in: fetched in the background, after first paint.
+          map.addSource('grids', { type: 'geojson', data: empty() });
+          map.addSource('heat', { type: 'geojson', data: empty() });
+          map.addSource('incidents', { type: 'geojson', data: empty(), promoteId: 'id', cluster: true, clusterRadius: 42, clusterMaxZoom: 14, clusterProperties: CLUSTER_PROPERTIES });
+          map.addSource('sensors', { type: 'geojson', data: empty(), promoteId: 'id' });
+          map.addSource('units', { type: 'geojson', data: empty(), promoteId: 'id' });
+          const k = Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);
+          for (const layer of overlayLayers(useAppStore.getState().ui.locale, view.shading, k)) map.addLayer(layer);
+          scaleBaseLabels(map, k);
           labelsFor(map, useAppStore.getState().ui.locale);
-          stopUpdates = startLiveUpdates(map);
+          applyView(map, view, null);
+          stops.push(useScreenMap.subscribe((next, previous) => applyView(map, next, previous)));
+          stops.push(isNaive() ? startNaiveUpdates(map) : startLiveUpdates(map, districts.features.map((f) => f.properties.id)));
+          stops.push(startCriticalFocus(map));
+          void fetch('/api/geo/grids', { credentials: 'same-origin' })
+            .then((r) => r.json())
+            .then((grids: GeoJSON.FeatureCollection) => {
+              if (!disposed) void map.getSource<GeoJSONSource>('grids')?.setData(grids);
+            })
+            .catch(() => undefined);
         });
-        // Loaded means: the base style, the street tiles and the districts have all arrived.
+        map.on('click', (event) => {
+          const layers = CLICKABLE_LAYERS.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
+          const [feature] = map.queryRenderedFeatures(event.point, { layers: [...layers] });
+          if (!feature) {
+            select(null);
+            return;
+          }
+          if (feature.layer.id === 'cluster-low') {
+            const clusterId = feature.properties?.cluster_id as number;
+            void map
+              .getSource<GeoJSONSource>('incidents')
+              ?.getClusterExpansionZoom(clusterId)
+              .then((zoom) => map.easeTo({ center: (feature.geometry as GeoJSON.Point).coordinates as [number, number], zoom, duration: 600 }));
+            return;
+          }
+          select(selectionOf(feature));
+        });
+        // Loaded means: the base style, the street tiles and every overlay source have arrived.
         map.on('idle', () => {
-          if (map.getSource('districts') && map.isSourceLoaded('districts') && map.isSourceLoaded('city')) setState('loaded');
+          const sources = ['city', 'districts', 'incidents', 'sensors', 'units', 'heat'];
+          if (sources.every((id) => map.getSource(id) && map.isSourceLoaded(id))) setState('loaded');
         });
         map.on('error', (event: { error: { message: string } }) => {
           console.error('map error', event.error.message);
@@ -107,7 +311,7 @@ export function CityMap() {
 
     return () => {
       disposed = true;
-      stopUpdates?.();
+      for (const stop of stops) stop();
       mapRef.current?.remove();
       mapRef.current = null;
     };

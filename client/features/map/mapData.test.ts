@@ -1,21 +1,70 @@
 import { describe, expect, it } from 'vitest';
-import { incidentsToGeoJson, unitsToGeoJson } from './mapData.ts';
+import { diffById, districtLoads, heatToGeoJson, incidentFeature, incidentsToGeoJson, riskScore, sameSensorLook, sensorFeature, showIncident, unitsToGeoJson, WINDOW_MS } from './mapData.ts';
+import { newCriticals } from './focus.ts';
+import { overlayLayers, scaledSize } from './mapStyle.ts';
 import { openIncident } from '../../../shared/domain/incidentFactory.ts';
-import type { Incident, Unit } from '../../../shared/domain/types.ts';
+import type { DeadlineState, Incident, Unit } from '../../../shared/domain/types.ts';
+import type { SensorView } from '../../../shared/protocol/changes.ts';
+
+const T0 = '2026-11-22T08:00:00.000Z';
+const NOW = Date.parse('2026-11-22T10:00:00.000Z');
+const deadline = (light: DeadlineState['light'], paused = false): DeadlineState => ({ stage: 'dispatch', dueAt: T0, used: light === 'red' ? 1.2 : light === 'yellow' ? 0.9 : 0.3, light, paused });
 
 const inc = (id: string, patch: Partial<Incident> = {}): Incident => ({
-  ...openIncident({ id, codePrefix: 'GD', source: 'patrol', text: id, category: null, severity: 'critical', location: [-87.6, 41.8], address: null, placement: null, now: '2026-11-22T08:00:00.000Z' }),
+  ...openIncident({ id, codePrefix: 'GD', source: 'patrol', text: id, category: null, severity: 'critical', location: [-87.6, 41.8], address: null, placement: null, now: T0 }),
+  districtId: 'CA01',
   ...patch,
 });
 
 describe('map data', () => {
-  it('draws open incidents that have a place, with severity and status', () => {
-    const fc = incidentsToGeoJson({ a: inc('a'), b: inc('b', { status: 'closed' }), c: inc('c', { location: null }), d: inc('d', { status: 'on_scene', severity: 'low' }) });
+  it('draws open incidents that have a place, with severity, status and deadline light', () => {
+    const fc = incidentsToGeoJson(
+      { a: inc('a'), b: inc('b', { status: 'closed' }), c: inc('c', { location: null }), d: inc('d', { status: 'on_scene', severity: 'low', deadline: deadline('red') }) },
+      NOW,
+      WINDOW_MS['24h'],
+    );
     expect(fc.features.map((f) => f.properties)).toEqual([
-      { id: 'a', severity: 'critical', status: 'new' },
-      { id: 'd', severity: 'low', status: 'on_scene' },
+      { id: 'a', severity: 'critical', status: 'new', light: 'none' },
+      { id: 'd', severity: 'low', status: 'on_scene', light: 'red' },
     ]);
     expect(fc.features[0]!.geometry.coordinates).toEqual([-87.6, 41.8]);
+  });
+
+  it('keeps to the time window, except overdue work, which always shows', () => {
+    const old = inc('old', { updatedAt: '2026-11-22T07:30:00.000Z' });
+    expect(showIncident(old, NOW, WINDOW_MS['1h'])).toBe(false);
+    expect(showIncident(old, NOW, WINDOW_MS['6h'])).toBe(true);
+    expect(showIncident({ ...old, deadline: deadline('red') }, NOW, WINDOW_MS['1h'])).toBe(true);
+    // A paused clock is not overdue.
+    expect(showIncident({ ...old, deadline: deadline('red', true) }, NOW, WINDOW_MS['1h'])).toBe(false);
+  });
+
+  it('diffs by id: adds new, re-adds changed, removes closed and vanished, leaves the rest alone', () => {
+    const sent = new Map<string, Incident>();
+    const a = inc('a');
+    const b = inc('b');
+    const visible = (i: Incident) => showIncident(i, NOW, WINDOW_MS['24h']);
+    let diff = diffById(sent, { a, b }, visible, incidentFeature);
+    expect(diff.add.map((f) => f.properties.id)).toEqual(['a', 'b']);
+    expect(diff.remove).toEqual([]);
+    diff = diffById(sent, { a, b }, visible, incidentFeature);
+    expect(diff).toEqual({ add: [], remove: [] });
+    const b2 = { ...b, severity: 'low' as const, version: 2 };
+    const c = inc('c');
+    diff = diffById(sent, { a: { ...a, status: 'closed' }, b: b2, c }, visible, incidentFeature);
+    expect(diff.remove.sort()).toEqual(['a', 'b']);
+    expect(diff.add.map((f) => [f.properties.id, f.properties.severity])).toEqual([['b', 'low'], ['c', 'critical']]);
+    diff = diffById(sent, { c }, visible, incidentFeature);
+    expect(diff.remove).toEqual(['b']);
+    expect([...sent.keys()]).toEqual(['c']);
+  });
+
+  it('redraws a sensor only when its level or online state changes, not on every reading', () => {
+    const s: SensorView = { id: 's1', kind: 'gas', metric: 'gas_lel', unit: '%LEL', location: [-87.6, 41.8], districtId: 'CA01', gridId: 'g', intervalSec: 60, rule: { direction: 'above', warn: 1, alarm: 2, clear: 1, dwellSec: 0 }, value: 1, at: T0, online: true, level: 'normal' };
+    const sent = new Map<string, SensorView>();
+    diffById(sent, { s1: s }, () => true, sensorFeature, sameSensorLook);
+    expect(diffById(sent, { s1: { ...s, value: 1.5 } }, () => true, sensorFeature, sameSensorLook).add).toEqual([]);
+    expect(diffById(sent, { s1: { ...s, level: 'alarm' } }, () => true, sensorFeature, sameSensorLook).add[0]!.properties.level).toBe('alarm');
   });
 
   it('draws units on duty, keyed by id for in-place updates', () => {
@@ -23,5 +72,59 @@ describe('map data', () => {
     const fc = unitsToGeoJson({ u1: unit('u1', 'busy'), u2: unit('u2', 'off_duty') });
     expect(fc.features).toHaveLength(1);
     expect(fc.features[0]).toMatchObject({ id: 'u1', properties: { status: 'busy' } });
+  });
+
+  it('heats the last 24 hours, open or closed, weighted by severity', () => {
+    const fc = heatToGeoJson(
+      { a: inc('a', { createdAt: '2026-11-21T09:00:00.000Z' }), b: inc('b', { status: 'closed', severity: 'low' }), c: inc('c', { location: null }) },
+      NOW,
+    );
+    expect(fc.features.map((f) => f.properties.w)).toEqual([0.25]);
+  });
+
+  it('shades districts by open load and by deadline risk (overdue weighs double)', () => {
+    const loads = districtLoads({
+      a: inc('a'),
+      b: inc('b', { deadline: deadline('yellow') }),
+      c: inc('c', { deadline: deadline('red') }),
+      d: inc('d', { districtId: 'CA02', status: 'closed', deadline: deadline('red') }),
+    });
+    expect(loads).toEqual({ CA01: { open: 3, risk: 1, overdue: 1 } });
+    expect(riskScore(loads.CA01)).toBe(3);
+    expect(riskScore(undefined)).toBe(0);
+  });
+});
+
+describe('critical focus', () => {
+  const feedOf = (...items: [Incident, boolean][]) => items.map(([i, created]) => ({ key: `${i.id}:${i.version}`, incidentId: i.id, code: i.code, title: i.title, severity: i.severity, status: i.status, created, districtId: i.districtId, category: i.category, at: i.updatedAt }));
+  const now = Date.parse(T0) + 5000;
+
+  it('announces a critical incident new to the screen, not what the screen already had', () => {
+    const a = inc('a');
+    const b = inc('b');
+    const c = inc('c', { severity: 'high' });
+    const before = feedOf([a, true]);
+    // Nothing before the first feed: the snapshot is not news.
+    expect(newCriticals([], before, {}, { a }, now)).toEqual([]);
+    expect(newCriticals(before, [...feedOf([c, true], [b, true]), ...before], { a }, { a, b, c }, now).map((i) => i.id)).toEqual(['b']);
+    // Raised to critical later: announced then; already critical: not again.
+    const d = inc('d', { severity: 'high' });
+    const d2 = { ...d, severity: 'critical' as const, version: 2 };
+    expect(newCriticals(before, [...feedOf([d2, false]), ...before], { a, d }, { a, d: d2 }, now).map((i) => i.id)).toEqual(['d']);
+    expect(newCriticals(before, [...feedOf([{ ...a, version: 2 }, false]), ...before], { a }, { a: { ...a, version: 2 } }, now)).toEqual([]);
+    // Old news (a snapshot's replay after a reconnect), or nowhere to fly to: no.
+    expect(newCriticals(before, [...feedOf([b, true]), ...before], { a }, { a, b }, now + 10 * 60_000)).toEqual([]);
+    const e = inc('e', { location: null });
+    expect(newCriticals(before, [...feedOf([e, true]), ...before], { a }, { a, e }, now)).toEqual([]);
+  });
+});
+
+describe('map style at wall scale', () => {
+  it('scales label sizes and marks with the page', () => {
+    expect(scaledSize(11, 2)).toBe(22);
+    expect(scaledSize(['interpolate', ['linear'], ['zoom'], 10, 11, 16, 14], 2)).toEqual(['interpolate', ['linear'], ['zoom'], 10, 22, 16, 28]);
+    expect(scaledSize(['get', 'size'], 2)).toEqual(['get', 'size']);
+    const single = (k: number) => overlayLayers('en', 'open', k).find((l) => l.id === 'incidents') as { paint: Record<string, unknown> };
+    expect(single(2).paint['circle-radius']).toBe(2 * (single(1).paint['circle-radius'] as number));
   });
 });

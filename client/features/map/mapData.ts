@@ -1,14 +1,21 @@
-// Pure helpers: the city's state → GeoJSON for the map's sources. Tested beside this file.
+// Pure helpers: the city's state → GeoJSON (and diffs of it) for the map's sources. Tested beside
+// this file. Nothing here reads a clock: `now` is passed in.
 
-import type { FeatureCollection, Point } from 'geojson';
+import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { SensorView } from '../../../shared/protocol/changes.ts';
-import type { Incident, Unit } from '../../../shared/domain/types.ts';
+import type { Incident, Severity, TrafficLight, Unit } from '../../../shared/domain/types.ts';
 import { isOpen } from '../../../shared/domain/incidentMachine.ts';
+
+export const TIME_WINDOWS = ['1h', '6h', '24h'] as const;
+export type TimeWindow = (typeof TIME_WINDOWS)[number];
+export const WINDOW_MS: Record<TimeWindow, number> = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000 };
 
 export interface IncidentProps {
   id: string;
-  severity: Incident['severity'];
+  severity: Severity;
   status: Incident['status'];
+  /** Deadline light of the current stage; 'none' where no clock runs. */
+  light: TrafficLight | 'none';
 }
 
 export interface SensorProps {
@@ -24,41 +31,137 @@ export interface UnitProps {
   type: string;
 }
 
-/** Open incidents with a location, as points for the clustered source. */
-export function incidentsToGeoJson(incidents: Record<string, Incident>): FeatureCollection<Point, IncidentProps> {
-  const features: FeatureCollection<Point, IncidentProps>['features'] = [];
-  for (const incident of Object.values(incidents)) {
-    if (!incident.location || !isOpen(incident.status)) continue;
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: incident.location },
-      properties: { id: incident.id, severity: incident.severity, status: incident.status },
-    });
+export function lightOf(incident: Incident): IncidentProps['light'] {
+  const d = incident.deadline;
+  return d && !d.paused ? d.light : 'none';
+}
+
+/** Whether an incident belongs on the map for the chosen window: open, placed, and active within it. */
+export function showIncident(incident: Incident, now: number, windowMs: number): boolean {
+  if (!incident.location || !isOpen(incident.status)) return false;
+  // Overdue work stays on the map whatever the window: it is what most needs seeing.
+  if (lightOf(incident) === 'red') return true;
+  return Date.parse(incident.updatedAt) >= now - windowMs;
+}
+
+export function incidentFeature(incident: Incident): Feature<Point, IncidentProps> {
+  return {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: incident.location! },
+    properties: { id: incident.id, severity: incident.severity, status: incident.status, light: lightOf(incident) },
+  };
+}
+
+/** Open incidents with a location within the window, as points for the clustered source. */
+export function incidentsToGeoJson(incidents: Record<string, Incident>, now: number, windowMs: number): FeatureCollection<Point, IncidentProps> {
+  const features: Feature<Point, IncidentProps>[] = [];
+  for (const incident of Object.values(incidents)) if (showIncident(incident, now, windowMs)) features.push(incidentFeature(incident));
+  return { type: 'FeatureCollection', features };
+}
+
+/** A MapLibre source diff (the subset of GeoJSONSourceDiff we use). */
+export interface SourceDiff<P> {
+  remove: string[];
+  add: Feature<Point, P>[];
+}
+
+/**
+ * What changed since the last push. `sent` maps each id on the map to the object it was drawn
+ * from and is updated in place; a changed object is removed and added again (one feature, so
+ * the cost is proportional to the change, not to the city).
+ */
+export function diffById<T, P>(
+  sent: Map<string, T>,
+  items: Record<string, T>,
+  visible: (item: T) => boolean,
+  toFeature: (item: T) => Feature<Point, P>,
+  same: (a: T, b: T) => boolean = (a, b) => a === b,
+): SourceDiff<P> {
+  const diff: SourceDiff<P> = { remove: [], add: [] };
+  for (const [id, item] of Object.entries(items)) {
+    const before = sent.get(id);
+    if (!visible(item)) {
+      if (before !== undefined) {
+        diff.remove.push(id);
+        sent.delete(id);
+      }
+      continue;
+    }
+    if (before !== undefined && same(before, item)) continue;
+    if (before !== undefined) diff.remove.push(id);
+    diff.add.push(toFeature(item));
+    sent.set(id, item);
+  }
+  // Items gone from the store (e.g. a fresh snapshot without them).
+  for (const id of sent.keys()) {
+    if (!(id in items)) {
+      diff.remove.push(id);
+      sent.delete(id);
+    }
+  }
+  return diff;
+}
+
+export function isEmptyDiff(diff: SourceDiff<unknown>): boolean {
+  return diff.add.length === 0 && diff.remove.length === 0;
+}
+
+export function sensorFeature(s: SensorView): Feature<Point, SensorProps> {
+  return { type: 'Feature', geometry: { type: 'Point', coordinates: s.location }, properties: { id: s.id, kind: s.kind, level: s.level, online: s.online } };
+}
+
+/** Sensors redraw only when what the map shows of them (level, online) changes, not on every reading. */
+export const sameSensorLook = (a: SensorView, b: SensorView) => a.level === b.level && a.online === b.online;
+
+export function sensorsToGeoJson(sensors: Record<string, SensorView>): FeatureCollection<Point, SensorProps> {
+  return { type: 'FeatureCollection', features: Object.values(sensors).map(sensorFeature) };
+}
+
+export function unitFeature(u: Unit): Feature<Point, UnitProps> {
+  return { type: 'Feature', id: u.id, geometry: { type: 'Point', coordinates: u.position }, properties: { id: u.id, status: u.status, type: u.type } };
+}
+
+export const unitOnDuty = (u: Unit) => u.status !== 'off_duty';
+
+export function unitsToGeoJson(units: Record<string, Unit>): FeatureCollection<Point, UnitProps> {
+  return { type: 'FeatureCollection', features: Object.values(units).filter(unitOnDuty).map(unitFeature) };
+}
+
+const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 1, high: 0.7, medium: 0.45, low: 0.25 };
+
+/** Heat: every incident reported in the last 24 h (open or not), weighted by severity. */
+export function heatToGeoJson(incidents: Record<string, Incident>, now: number): FeatureCollection<Point, { w: number }> {
+  const since = now - WINDOW_MS['24h'];
+  const features: Feature<Point, { w: number }>[] = [];
+  for (const i of Object.values(incidents)) {
+    if (!i.location || Date.parse(i.createdAt) < since) continue;
+    features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: i.location }, properties: { w: SEVERITY_WEIGHT[i.severity] } });
   }
   return { type: 'FeatureCollection', features };
 }
 
-export function sensorsToGeoJson(sensors: Record<string, SensorView>): FeatureCollection<Point, SensorProps> {
-  return {
-    type: 'FeatureCollection',
-    features: Object.values(sensors).map((s) => ({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: s.location },
-      properties: { id: s.id, kind: s.kind, level: s.level, online: s.online },
-    })),
-  };
+export interface DistrictLoad {
+  open: number;
+  /** Open incidents at risk (yellow) and overdue (red) on their current stage's deadline. */
+  risk: number;
+  overdue: number;
 }
 
-export function unitsToGeoJson(units: Record<string, Unit>): FeatureCollection<Point, UnitProps> {
-  return {
-    type: 'FeatureCollection',
-    features: Object.values(units)
-      .filter((u) => u.status !== 'off_duty')
-      .map((u) => ({
-        type: 'Feature',
-        id: u.id,
-        geometry: { type: 'Point', coordinates: u.position },
-        properties: { id: u.id, status: u.status, type: u.type },
-      })),
-  };
+/** Per-district load for the shading: open incidents and deadline risk. */
+export function districtLoads(incidents: Record<string, Incident>): Record<string, DistrictLoad> {
+  const out: Record<string, DistrictLoad> = {};
+  for (const i of Object.values(incidents)) {
+    if (!i.districtId || !isOpen(i.status)) continue;
+    const d = (out[i.districtId] ??= { open: 0, risk: 0, overdue: 0 });
+    d.open += 1;
+    const light = lightOf(i);
+    if (light === 'yellow') d.risk += 1;
+    if (light === 'red') d.overdue += 1;
+  }
+  return out;
+}
+
+/** Deadline risk score of a district: overdue weighs double a warning. */
+export function riskScore(load: DistrictLoad | undefined): number {
+  return load ? load.overdue * 2 + load.risk : 0;
 }

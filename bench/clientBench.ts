@@ -1,0 +1,240 @@
+// C1, C2, C3, C5 (BENCHMARKS.md): the big screen in Chromium (software GL) against the real
+// server in a child process, with a city of 10k incidents and 20k sensors and 2,000 events/s
+// arriving. The designed client (buffer → one store flush per frame, map fed by id diffs on
+// timers, charts at 1 Hz) and a naive baseline (one store update per change, full setData on
+// every change) run one after the other in the same run, against the same server and load.
+// A page that stops answering (the naive one can) is reported as such rather than hanging the run.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_PATH, builtClient } from '../test/browser/browserHarness.ts';
+import { FIXTURES_DIR, loadCityReference } from '../server/services/cityReference.ts';
+import { startServerProcess, type ServerProcess } from '../server/testing/serverProcess.ts';
+
+export interface ClientBenchOptions {
+  /** Seconds of measured load per mode. */
+  durationSec: number;
+  warmupSec: number;
+  incidents: number;
+  sensors: number;
+  eventsPerSec: number;
+}
+
+interface Dist {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+function dist(values: number[]): Dist {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : NaN);
+  return { n: s.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: s.length ? s[s.length - 1]! : NaN, mean: s.length ? s.reduce((a, b) => a + b, 0) / s.length : NaN };
+}
+
+/** A copy of the demo city with `count` sensors (the fixtures' 2,000, cloned and spread a little). */
+function cityWithSensors(count: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-bench-'));
+  fs.cpSync(FIXTURES_DIR, dir, { recursive: true });
+  const file = path.join(dir, 'city/sensors.json');
+  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { sensors: { id: string; location: [number, number] }[] };
+  const base = data.sensors;
+  data.sensors = Array.from({ length: count }, (_, i) => {
+    const s = base[i % base.length]!;
+    const j = Math.floor(i / base.length);
+    return j === 0 ? s : { ...s, id: `${s.id}-${j}`, location: [s.location[0] + ((j * 37) % 11 - 5) * 0.0006, s.location[1] + ((j * 53) % 11 - 5) * 0.0005] as [number, number] };
+  });
+  fs.writeFileSync(file, JSON.stringify(data));
+  return dir;
+}
+
+async function post(url: string, events: unknown[]): Promise<void> {
+  const res = await fetch(`${url}/api/ingest/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ingest-key' }, body: JSON.stringify({ events }) });
+  if (!res.ok) throw new Error(`ingest ${res.status}: ${await res.text()}`);
+}
+
+/** The event mix: mostly sensor readings (normal values), some patrol reports opening incidents. */
+function makeLoad(cityDir: string) {
+  const city = loadCityReference(cityDir);
+  const categories = [...city.categories.keys()];
+  const severities = ['critical', 'high', 'medium', 'low', 'medium', 'low', 'low'];
+  let n = 0;
+  const report = () => {
+    n += 1;
+    const place = city.addresses[(n * 7919) % city.addresses.length]!;
+    return {
+      source: 'patrol',
+      sourceEventId: `bench-r-${process.pid}-${n}`,
+      occurredAt: new Date().toISOString(),
+      payload: { category: categories[n % categories.length]!, severity: severities[n % severities.length], text: `巡查 #${n}`, location: [place.location[0] + ((n % 13) - 6) * 0.0007, place.location[1] + ((n % 17) - 8) * 0.0006] },
+    };
+  };
+  const reading = () => {
+    n += 1;
+    const s = city.sensors[(n * 31) % city.sensors.length]!;
+    // Well inside the normal band: the load is telemetry, not a storm of alarms.
+    const value = s.rule.direction === 'above' ? s.rule.warn * 0.3 * ((n % 10) / 10) : s.rule.warn * 2;
+    return { source: 'sensor', sourceEventId: `bench-s-${process.pid}-${n}`, occurredAt: new Date().toISOString(), payload: { sensorId: s.id, metric: s.metric, value } };
+  };
+  return { report, reading };
+}
+
+/** Drive `eventsPerSec` (2% reports, 98% readings) in 10 batches a second until stopped. */
+function startLoad(url: string, load: ReturnType<typeof makeLoad>, eventsPerSec: number) {
+  let stopped = false;
+  let sent = 0;
+  let failed = 0;
+  const perTick = Math.round(eventsPerSec / 10);
+  const loop = (async () => {
+    let next = performance.now();
+    while (!stopped) {
+      const batch = Array.from({ length: perTick }, (_, i) => (i % 50 === 0 ? load.report() : load.reading()));
+      try {
+        await post(url, batch);
+        sent += batch.length;
+      } catch {
+        failed += batch.length;
+      }
+      next += 100;
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      else next = performance.now();
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return { sent, failed };
+    },
+  };
+}
+
+async function signedInPage(browser: Browser, url: string, query: string): Promise<{ page: Page; firstDataMs: number }> {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+  const res = await context.request.post(`${url}/api/auth/login`, { data: { username: 'operator', password: 'demo' } });
+  if (!res.ok()) throw new Error(`login ${res.status()}`);
+  const page = await context.newPage();
+  const started = Date.now();
+  await page.goto(`${url}/screen?${query}`);
+  await page.waitForSelector('[data-testid="kpi-openIncidents"]:not([data-value=""])', { timeout: 120_000 });
+  const firstDataMs = Date.now() - started;
+  await page.waitForSelector('[data-testid="city-map"]:not([data-map-state="error"]) canvas', { timeout: 120_000 });
+  return { page, firstDataMs };
+}
+
+/** Evaluate in the page, or fail after `ms` (a page drowning in work may never answer). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  return Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`page did not answer within ${ms / 1000} s`)), ms))]);
+}
+
+async function heap(page: Page): Promise<{ heapMB: number; domNodes: number }> {
+  return within(60_000, page.evaluate(() => {
+    (window as unknown as { gc?: () => void }).gc?.();
+    const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+    return { heapMB: mem ? mem.usedJSHeapSize / 1048576 : NaN, domNodes: document.getElementsByTagName('*').length };
+  }));
+}
+
+interface PerfDump {
+  frames: number[];
+  longTasks: number[];
+  flushes: number[];
+  mapUpdates: number[];
+  chartUpdates: number[];
+  feedPaint: number[];
+  mapPaint: number[];
+}
+
+async function runMode(browser: Browser, server: ServerProcess, load: ReturnType<typeof makeLoad>, mode: 'design' | 'naive', o: ClientBenchOptions) {
+  // BENCH_QUERY adds screen options (e.g. `hide=heat`) to compare what a layer costs.
+  const { page, firstDataMs } = await signedInPage(browser, server.url, `perf=${mode === 'naive' ? 'naive' : '1'}${process.env.BENCH_QUERY ? `&${process.env.BENCH_QUERY}` : ''}`);
+  const traffic = startLoad(server.url, load, o.eventsPerSec);
+  try {
+    return await measure(page, firstDataMs, traffic, mode, o);
+  } finally {
+    await traffic.stop();
+    await page.context().close().catch(() => undefined);
+  }
+}
+
+async function measure(page: Page, firstDataMs: number, traffic: ReturnType<typeof startLoad>, mode: 'design' | 'naive', o: ClientBenchOptions) {
+  await page.waitForTimeout(o.warmupSec * 1000);
+  const before = await heap(page);
+  await within(60_000, page.evaluate(() => (window as unknown as { __perf: { reset(): void } }).__perf.reset()));
+  const samples: { t: number; heapMB: number; domNodes: number }[] = [];
+  const started = Date.now();
+  while (Date.now() - started < o.durationSec * 1000) {
+    await page.waitForTimeout(Math.min(30_000, o.durationSec * 1000 - (Date.now() - started)));
+    samples.push({ t: Math.round((Date.now() - started) / 1000), ...(await heap(page)) });
+  }
+  const dump = (await within(
+    60_000,
+    page.evaluate(() => {
+      const p = (window as unknown as { __perf: PerfDump }).__perf;
+      return { frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint };
+    }),
+  )) as PerfDump;
+  const after = samples.at(-1) ?? before;
+  const { sent, failed } = await traffic.stop();
+  return {
+    mode,
+    firstDataMs,
+    eventsSent: sent,
+    eventsFailed: failed,
+    frames: dist(dump.frames),
+    framesOver200: dump.frames.filter((f) => f > 200).length,
+    longTasks: dist(dump.longTasks),
+    flush: dist(dump.flushes),
+    mapUpdate: dist(dump.mapUpdates),
+    chartUpdate: dist(dump.chartUpdates),
+    feedPaint: dist(dump.feedPaint),
+    mapPaint: dist(dump.mapPaint),
+    heap: { beforeMB: before.heapMB, afterMB: after.heapMB, growthPct: ((after.heapMB - before.heapMB) / before.heapMB) * 100, domBefore: before.domNodes, domAfter: after.domNodes, samples },
+  };
+}
+
+function bundleSizes(dir: string) {
+  const files = fs.readdirSync(path.join(dir, 'assets')).filter((f) => f.endsWith('.js'));
+  const sizes = files.map((f) => {
+    const buf = fs.readFileSync(path.join(dir, 'assets', f));
+    return { file: f, rawKB: buf.length / 1024, gzipKB: zlib.gzipSync(buf).length / 1024 };
+  });
+  sizes.sort((a, b) => b.gzipKB - a.gzipKB);
+  return { totalGzipKB: sizes.reduce((a, b) => a + b.gzipKB, 0), largest: sizes.slice(0, 6) };
+}
+
+export async function clientBench(o: ClientBenchOptions) {
+  if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}`);
+  const staticDir = await builtClient();
+  const cityDir = cityWithSensors(o.sensors);
+  const server = await startServerProcess({ STATIC_DIR: staticDir, CITY_DIR: cityDir, INGEST_RATE_PER_MIN: '1000000' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+  });
+  try {
+    const load = makeLoad(cityDir);
+    // The city as it stands when the screens open: 10k incidents on the map.
+    for (let made = 0; made < o.incidents; made += 500) await post(server.url, Array.from({ length: Math.min(500, o.incidents - made) }, () => load.report()));
+    const design = await runMode(browser, server, load, 'design', o);
+    let naive: Awaited<ReturnType<typeof runMode>> | { mode: 'naive'; error: string };
+    try {
+      naive = process.env.BENCH_MODES === 'design' ? design : await runMode(browser, server, load, 'naive', o);
+    } catch (error) {
+      naive = { mode: 'naive', error: (error as Error).message };
+    }
+    return { options: o, bundle: bundleSizes(staticDir), design, naive };
+  } finally {
+    await browser.close();
+    await server.stop();
+    fs.rmSync(cityDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,108 @@
+// `window.__perf`: what the client benchmark reads (BENCHMARKS.md, "How to measure the client").
+// Off unless the page is opened with `?perf=1` (the designed path) or `?perf=naive` (the naive
+// baseline: one store update per socket message as it arrives, a full setData on every change),
+// so a normal screen pays nothing for it.
+
+import { LiveBridge, browserScheduler, type Scheduler } from '../../realtime/liveBridge.ts';
+
+export type PerfMode = 'off' | 'design' | 'naive';
+
+export interface PerfRecord {
+  mode: PerfMode;
+  /** requestAnimationFrame intervals, ms. */
+  frames: number[];
+  /** Long tasks (> 50 ms), their durations. */
+  longTasks: number[];
+  /** Time per store flush (applying what the socket buffered), ms. */
+  flushes: number[];
+  /** Time per map source update / chart redraw, ms. */
+  mapUpdates: number[];
+  chartUpdates: number[];
+  /** Server timestamp of an incident change to the first paint that shows it, ms, per path. */
+  feedPaint: number[];
+  mapPaint: number[];
+  reset(): void;
+}
+
+export function perfMode(search: string): PerfMode {
+  const v = new URLSearchParams(search).get('perf');
+  return v === 'naive' ? 'naive' : v === '1' || v === 'design' ? 'design' : 'off';
+}
+
+const MAX_SAMPLES = 200_000;
+
+function push(list: number[], value: number): void {
+  if (list.length < MAX_SAMPLES) list.push(value);
+}
+
+let record: PerfRecord | null = null;
+
+/** The probe when enabled, else null: callers guard with `perf()?.…`. */
+export function perf(): PerfRecord | null {
+  return record;
+}
+
+export function recordSample(list: keyof Pick<PerfRecord, 'frames' | 'longTasks' | 'flushes' | 'mapUpdates' | 'chartUpdates' | 'feedPaint' | 'mapPaint'>, value: number): void {
+  if (record) push(record[list], value);
+}
+
+/** Install the probe for this page if the URL asks for it. */
+export function installPerfProbe(search: string): PerfMode {
+  const mode = perfMode(search);
+  if (mode === 'off' || record) return mode;
+  const r: PerfRecord = {
+    mode,
+    frames: [],
+    longTasks: [],
+    flushes: [],
+    mapUpdates: [],
+    chartUpdates: [],
+    feedPaint: [],
+    mapPaint: [],
+    reset() {
+      for (const key of ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint'] as const) r[key].length = 0;
+    },
+  };
+  record = r;
+  (window as unknown as { __perf: PerfRecord }).__perf = r;
+  instrumentBridge(r);
+  let last = performance.now();
+  const frame = (t: number) => {
+    push(r.frames, t - last);
+    last = t;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) push(r.longTasks, e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  } catch {
+    // Long-task timing is not available in every browser; frames still tell the story.
+  }
+  return mode;
+}
+
+/** The naive baseline applies every message at once, as it arrives. */
+const immediateScheduler: Scheduler = { schedule: (fn) => fn(), now: () => Date.now() };
+
+export function bridgeScheduler(): Scheduler {
+  return record?.mode === 'naive' ? immediateScheduler : browserScheduler;
+}
+
+export function isNaive(): boolean {
+  return record?.mode === 'naive';
+}
+
+type Flushable = { flush(): void };
+
+/** Time every flush (the naive scheduler flushes once per socket message, as it arrives). */
+function instrumentBridge(r: PerfRecord): void {
+  const proto = LiveBridge.prototype as unknown as Flushable;
+  const flush = proto.flush;
+  proto.flush = function (this: Flushable) {
+    const started = performance.now();
+    flush.call(this);
+    push(r.flushes, performance.now() - started);
+  };
+}
