@@ -60,6 +60,8 @@ describe('authorization matrix from the policy table', () => {
   const probes: Record<string, { ok: number[]; probe: (t: Target) => Probe | Promise<Probe> }> = {
     'GET /healthz': { ok: [200], probe: () => ({ path: '/healthz' }) },
     'GET /readyz': { ok: [200], probe: () => ({ path: '/readyz' }) },
+    // The test speaks from loopback, which the scrape guard lets through (its own test checks the token).
+    'GET /metrics': { ok: [200], probe: () => ({ path: '/metrics' }) },
     'GET /open311/v2/services.json': { ok: [200], probe: () => ({ path: '/open311/v2/services.json' }) },
     'GET /open311/v2/services/:code.json': { ok: [200], probe: () => ({ path: `/open311/v2/services/${SAMPLE_CATEGORY}.json` }) },
     'GET /open311/v2/requests.json': { ok: [200], probe: () => ({ path: '/open311/v2/requests.json' }) },

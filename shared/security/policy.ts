@@ -190,6 +190,8 @@ const pub = (method: RoutePolicy['method'], path: string): RoutePolicy => ({ met
 export const ROUTE_POLICY: readonly RoutePolicy[] = [
   pub('GET', '/healthz'),
   pub('GET', '/readyz'),
+  // Prometheus scrape: not a person's route; the handler answers loopback or a bearer token only.
+  pub('GET', '/metrics'),
   // The client shell for every page path; it holds no data.
   pub('GET', '*'),
   // Open311 is a public standard: reads are public, POST needs an api_key (checked by the route).
