@@ -21,28 +21,48 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
   return fmt;
 }
 
-function parts(iso: string, timeZone: string): Record<string, number> {
-  const fmt = formatFor(timeZone);
-  const out: Record<string, number> = {};
-  for (const p of fmt.formatToParts(new Date(iso))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out;
+/** The zone's offset at an instant, asked of Intl (slow: see `zoneOffsetMinutes`). */
+function offsetFromIntl(ms: number, timeZone: string): number {
+  const p: Record<string, number> = {};
+  for (const part of formatFor(timeZone).formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
 }
+
+// Zones change their offset only at quarter-hour instants, so one Intl answer serves a whole
+// quarter hour: deadline arithmetic asks thousands of times a second, and Intl takes microseconds.
+const QUARTER_MS = 15 * 60_000;
+const MAX_CACHED = 50_000;
+const offsets = new Map<string, Map<number, number>>();
 
 /** Offset of the zone from UTC at that instant, in minutes (Chicago in winter: -360). */
 export function zoneOffsetMinutes(iso: string, timeZone: string): number {
-  const p = parts(iso, timeZone);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  const instant = Math.floor(Date.parse(iso) / 1000) * 1000;
-  return Math.round((asUtc - instant) / 60_000);
+  const ms = Date.parse(iso);
+  const quarter = Math.floor(ms / QUARTER_MS);
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  let offset = zone.get(quarter);
+  if (offset === undefined) {
+    if (zone.size >= MAX_CACHED) zone.clear();
+    offset = offsetFromIntl(quarter * QUARTER_MS, timeZone);
+    zone.set(quarter, offset);
+  }
+  return offset;
+}
+
+/** Local calendar fields of an instant, from the cached offset. */
+function parts(iso: string, timeZone: string): { year: number; month: number; day: number; hour: number } {
+  const local = new Date(Date.parse(iso) + zoneOffsetMinutes(iso, timeZone) * 60_000);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(), hour: local.getUTCHours() };
 }
 
 /** The instant local midnight began on the local day containing `iso`. */
 export function localDayStart(iso: string, timeZone: string): string {
   const p = parts(iso, timeZone);
-  const guess = Date.UTC(p.year!, p.month! - 1, p.day!) - zoneOffsetMinutes(iso, timeZone) * 60_000;
+  const guess = Date.UTC(p.year, p.month - 1, p.day) - zoneOffsetMinutes(iso, timeZone) * 60_000;
   // Re-check the offset at the guess: a DST change during the day moves midnight by an hour.
   const offset = zoneOffsetMinutes(new Date(guess).toISOString(), timeZone);
-  return new Date(Date.UTC(p.year!, p.month! - 1, p.day!) - offset * 60_000).toISOString();
+  return new Date(Date.UTC(p.year, p.month - 1, p.day) - offset * 60_000).toISOString();
 }
 
 /** Local date as YYYYMMDD, used in human case codes. */
@@ -52,7 +72,7 @@ export function localDateCode(iso: string, timeZone: string): string {
 }
 
 export function localHour(iso: string, timeZone: string): number {
-  return parts(iso, timeZone).hour!;
+  return parts(iso, timeZone).hour;
 }
 
 /** Median of a list, or null when empty. */
