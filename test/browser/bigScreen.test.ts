@@ -181,7 +181,7 @@ describe.skipIf(skip !== null)('big screen layout, figures and languages', () =>
     await page.click('.map-card__close');
     await page.waitForSelector('[data-testid="map-card"]', { state: 'detached' });
     // Click the single incident where the camera now is (the centre of the map).
-    await page.waitForTimeout(2000); // the camera's flight (1.5 s) has no event to await from outside the page
+    await page.waitForSelector('[data-testid="city-map"][data-camera="still"]');
     const box = (await page.locator('.screen__map').boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForSelector('[data-testid="map-card"]', { timeout: 5_000 });

@@ -279,6 +279,9 @@ export function CityMap() {
             })
             .catch(() => undefined);
         });
+        // Whether the camera is in flight (the critical focus flies), for whoever needs to wait for it.
+        map.on('movestart', () => container.current?.setAttribute('data-camera', 'moving'));
+        map.on('moveend', () => container.current?.setAttribute('data-camera', 'still'));
         map.on('click', (event) => {
           const layers = CLICKABLE_LAYERS.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
           const [feature] = map.queryRenderedFeatures(event.point, { layers: [...layers] });
