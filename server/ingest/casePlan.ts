@@ -31,6 +31,8 @@ export interface StageLimitsMin {
 export const CASE_ODDS = {
   neverHandled: 0.03,
   lateAtStage: 0.07,
+  /** Rarer at the last stage: its limit is hours, and a late case holds its unit all that time. */
+  lateAtResolve: 0.02,
   returned: 0.03,
   failedVerification: 0.04,
   callback: 0.7,
@@ -48,8 +50,8 @@ export function planCase(rng: () => number, limits: StageLimitsMin, hotline: boo
   if (rng() < CASE_ODDS.neverHandled) return [];
   // Share of a stage's limit taken: usually well inside it, sometimes past it. `typicalMin` caps
   // the ordinary case: work on site takes an hour or so even where the limit allows a day.
-  const take = (limitMin: number, typicalMin = Infinity) => {
-    if (rng() < CASE_ODDS.lateAtStage) return limitMin * (1.1 + rng() * 0.9) * MINUTE;
+  const take = (limitMin: number, typicalMin = Infinity, late = { odds: CASE_ODDS.lateAtStage, overBy: 0.95 }) => {
+    if (rng() < late.odds) return limitMin * (1.05 + rng() * late.overBy) * MINUTE;
     return Math.max(1, Math.min(limitMin * (0.15 + rng() * 0.6), typicalMin * (0.5 + rng()))) * MINUTE;
   };
   const steps: PlannedStep[] = [];
@@ -67,7 +69,7 @@ export function planCase(rng: () => number, limits: StageLimitsMin, hotline: boo
     }
     add(take(limits.accept, 3), { kind: 'accept' });
     add(take(limits.arrive, 12), { kind: 'arrive' });
-    add(take(limits.resolve, 20), { kind: 'resolve' });
+    add(take(limits.resolve, 20, { odds: CASE_ODDS.lateAtResolve, overBy: 0.25 }), { kind: 'resolve' });
   };
 
   handleOnce();

@@ -1,5 +1,6 @@
-// Pure: the hotspot list (每月一题: grids with recurring complaints) from `GET /api/hotspots`.
-// The evaluation service owns that endpoint; this reads it leniently and drops what it cannot use.
+// Pure: the hotspot list (每月一题: grids with recurring complaints) from `GET /api/hotspots`
+// (shared/domain/evaluation.ts `Hotspot`: `complaints` over 30 days). Read defensively: a
+// malformed row is dropped, never shown half.
 
 export interface Hotspot {
   gridId: string;
@@ -22,8 +23,8 @@ export function parseHotspots(body: unknown, limit = 6): Hotspot[] {
   for (const raw of list) {
     if (!raw || typeof raw !== 'object') continue;
     const r = raw as Record<string, unknown>;
-    const gridId = typeof r.gridId === 'string' ? r.gridId : typeof r.grid === 'string' ? r.grid : null;
-    const count = typeof r.count === 'number' ? r.count : typeof r.repeats === 'number' ? r.repeats : null;
+    const gridId = typeof r.gridId === 'string' ? r.gridId : null;
+    const count = typeof r.complaints === 'number' ? r.complaints : null;
     if (!gridId || count === null) continue;
     out.push({ gridId, category: typeof r.category === 'string' ? r.category : null, count, trend: trendOf(r.trend) });
   }
