@@ -37,7 +37,9 @@ async function main(): Promise<void> {
       const started = performance.now();
       history = new DemoHistory({ ingest, incidents, store, city }, { seed: config.simulator.seed, timeZone: config.timeZone });
       const stats = await history.play(from, now);
-      logger.info({ ...stats, ms: Math.round(performance.now() - started) }, 'demo history played');
+      const seconds = Math.round((performance.now() - started) / 1000);
+      logger.debug({ ...stats, seconds }, 'demo history played');
+      console.log(`  played ${stats.cases.toLocaleString('en')} cases and ${stats.commands.toLocaleString('en')} staff steps in ${seconds} s; ${stats.pending} steps go on live`);
     },
   });
   const simulator = config.simulator.enabled
