@@ -53,4 +53,19 @@ describe('recommendUnits', () => {
     expect(ranked.map((r) => r.unitId)).toEqual(['home', 'loaded', 'outsider', 'busy']);
     expect(ranked.find((r) => r.unitId === 'outsider')!.factors.ownDistrict).toBe(false);
   });
+
+  it('never puts a wrong crew from across the city above the right one busy nearby', () => {
+    // Seen in a busy city: every drainage crew had a task, and a road crew 34 km away with no
+    // open task came first. A free skilled crew still beats the busy one.
+    const ranked = recommendUnits({
+      ...base,
+      openTasksByUnit: new Map([['busyDrain', 2]]),
+      units: [
+        unit('farRoad', 0.41, { type: 'sanitation', skills: ['environment.sanitation.garbage'], homeDistrictId: 'CA01' }),
+        unit('busyDrain', 0.035, { status: 'busy', homeDistrictId: 'CA08' }),
+        unit('freeDrain', 0.12, { homeDistrictId: 'CA08' }),
+      ],
+    });
+    expect(ranked.map((r) => r.unitId)).toEqual(['freeDrain', 'busyDrain', 'farRoad']);
+  });
 });

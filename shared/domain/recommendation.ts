@@ -6,15 +6,17 @@
 //                responsible type, else 0 (a unit that cannot do the job is a last resort)
 //   load         1 / (1 + open tasks)
 //   jurisdiction 1 in the incident's own district, else 0
-// Busy units keep 30% of their score (they can be re-tasked, but rarely should); units off duty
-// are not candidates. Travel time is straight-line distance ÷ the unit type's speed: without a
+// Then two multipliers: a busy unit keeps 60% (it can be re-tasked, but a free one should go
+// first), and a unit without the skill keeps 25% — a last resort, so that a wrong crew from across
+// the city never outranks the right one that is busy nearby. Units off duty are not candidates. Travel time is straight-line distance ÷ the unit type's speed: without a
 // road graph that is the honest estimate, and it orders units the same way in a grid city.
 
 import { distanceMeters } from './geo.ts';
 import type { Category, Incident, Unit } from './types.ts';
 
 export const RECOMMENDATION_WEIGHTS = { eta: 0.4, skill: 0.3, load: 0.15, jurisdiction: 0.15 } as const;
-const BUSY_FACTOR = 0.3;
+const BUSY_FACTOR = 0.6;
+const NO_SKILL_FACTOR = 0.25;
 const DEFAULT_SPEED_KMH = 25;
 
 export interface RecommendationFactors {
@@ -60,6 +62,7 @@ export function recommendUnits(input: RecommendationInput): Recommendation[] {
       w.load / (1 + openTasks) +
       w.jurisdiction * (ownDistrict ? 1 : 0);
     if (unit.status === 'busy') score *= BUSY_FACTOR;
+    if (skill === 'none') score *= NO_SKILL_FACTOR;
     out.push({
       unitId: unit.id,
       score: Math.round(score * 1000) / 1000,
