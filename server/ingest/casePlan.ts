@@ -50,7 +50,7 @@ export function planCase(rng: () => number, limits: StageLimitsMin, hotline: boo
   if (rng() < CASE_ODDS.neverHandled) return [];
   // Share of a stage's limit taken: usually well inside it, sometimes past it. `typicalMin` caps
   // the ordinary case: work on site takes an hour or so even where the limit allows a day.
-  const take = (limitMin: number, typicalMin = Infinity, late = { odds: CASE_ODDS.lateAtStage, overBy: 0.95 }) => {
+  const take = (limitMin: number, typicalMin = Infinity, late: { odds: number; overBy: number } = { odds: CASE_ODDS.lateAtStage, overBy: 0.95 }) => {
     if (rng() < late.odds) return limitMin * (1.05 + rng() * late.overBy) * MINUTE;
     return Math.max(1, Math.min(limitMin * (0.15 + rng() * 0.6), typicalMin * (0.5 + rng()))) * MINUTE;
   };

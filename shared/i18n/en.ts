@@ -138,6 +138,7 @@ export const en = {
   'deadline.due': '{stage} due {time}',
   'deadline.overdueBy': '{stage} overdue',
   'deadline.paused': 'Clock stopped',
+  'deadline.overdueFor': 'overdue by {span}',
   'deadline.used': '{pct}% of the limit used',
   'deadline.caseDue': 'Case due {time}',
   'deadline.action.urge': 'Urged (催办): 80% of the limit used',

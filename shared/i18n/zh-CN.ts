@@ -140,6 +140,7 @@ export const zhCN: Record<MessageKey, string> = {
   'deadline.due': '{stage}时限 {time}',
   'deadline.overdueBy': '{stage}已超期',
   'deadline.paused': '计时已暂停',
+  'deadline.overdueFor': '已超期 {span}',
   'deadline.used': '已用时限 {pct}%',
   'deadline.caseDue': '全案时限 {time}',
   'deadline.action.urge': '催办：已用时限 80%',
