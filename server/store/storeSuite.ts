@@ -126,7 +126,7 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
     describe('people, keys, idempotency and photos', () => {
       it('keeps users, sessions and API keys', async () => {
         expect(await store.countUsers()).toBe(0);
-        const user = { id: 'u1', username: 'amy', passwordHash: 'h', role: 'dispatcher' as const, displayName: 'Amy', districtId: 'd1', unitId: null, disabled: false };
+        const user = { id: 'u1', username: 'amy', passwordHash: 'h', role: 'dispatcher' as const, displayName: 'Amy', districtId: 'd1', unitId: null, disabled: false, kiosk: false };
         await store.createUser(user, T0);
         await expect(store.createUser({ ...user, id: 'u2' }, T0)).rejects.toThrow();
         expect(await store.countUsers()).toBe(1);
@@ -134,7 +134,7 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
         expect(await store.getUser('u1')).toEqual(user);
         expect(await store.getUser('nobody')).toBeUndefined();
 
-        const session = { tokenHash: 'tok', userId: 'u1', createdAt: T0, expiresAt: at(60) };
+        const session = { id: 'sess-1', tokenHash: 'tok', userId: 'u1', createdAt: T0, expiresAt: at(60), lastSeenAt: null };
         await store.createSession(session);
         expect(await store.getSession('tok')).toEqual(session);
         await store.deleteSession('tok');
