@@ -10,14 +10,40 @@ import { PgStore } from './PgStore.ts';
 import { storeSuite, draftIncident } from './storeSuite.ts';
 import { createTestDatabase, postgresReachable, queryDatabase } from '../testing/services.ts';
 
+const SQLITE_AUDIT_GUARDS = `
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;`;
+
 storeSuite('SqliteStore', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-store-'));
-  const store = new SqliteStore(path.join(dir, 'city.db'));
+  const file = path.join(dir, 'city.db');
+  const store = new SqliteStore(file);
+  const withFile = (fn: (db: Database.Database) => void) => {
+    const db = new Database(file);
+    try {
+      fn(db);
+    } finally {
+      db.close();
+    }
+  };
   return {
     store,
     async dispose() {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    async exec(sql) {
+      withFile((db) => db.exec(sql));
+    },
+    async tamper(sql) {
+      withFile((db) => {
+        db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
+        try {
+          db.exec(sql);
+        } finally {
+          db.exec(SQLITE_AUDIT_GUARDS);
+        }
+      });
     },
   };
 });
@@ -33,6 +59,13 @@ if (pgUp) {
       async dispose() {
         await store.close();
         await db.drop();
+      },
+      async exec(sql) {
+        await queryDatabase(db.url, sql);
+      },
+      async tamper(sql) {
+        // One multi-statement query runs as one transaction: the guards are off only inside it.
+        await queryDatabase(db.url, `ALTER TABLE audit DISABLE TRIGGER USER; ${sql}; ALTER TABLE audit ENABLE TRIGGER USER;`);
       },
     };
   });
@@ -90,6 +123,31 @@ describe.skipIf(!pgUp)('PgStore across nodes', () => {
       expect(await holder.acquireLease('scheduler', winner, 10_000, t(20))).toBe(false);
       await other.releaseLease('scheduler', 'node-x');
       expect(await holder.acquireLease('scheduler', winner, 10_000, t(20))).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it('keeps one audit chain when two nodes write at once', async () => {
+    const db = await createTestDatabase();
+    const [a, b] = await Promise.all([PgStore.open(db.url, { max: 4 }), PgStore.open(db.url, { max: 4 })]);
+    try {
+      const at = '2026-11-30T08:00:00.000Z';
+      await Promise.all(
+        Array.from({ length: 40 }, (_, k) => {
+          const node = k % 2 ? a : b;
+          if (k % 4 < 2) return node.appendAudit({ at, actorId: `u${k}`, action: 'login', entity: 'user', entityId: `u${k}` });
+          const incident = draftIncident();
+          return node.ingest([{ kind: 'incident', source: 'patrol', sourceEventId: `a-${k}`, occurredAt: at, payload: {}, incident }], () => {
+            throw new Error('no readings here');
+          });
+        }),
+      );
+      expect(await a.verifyAuditChain()).toEqual({ ok: true, checked: 40, unchained: 0 });
+      const ids = await queryDatabase<{ id: number }>(db.url, 'SELECT id FROM audit ORDER BY id');
+      expect(ids.map((r) => Number(r.id))).toEqual(Array.from({ length: 40 }, (_, k) => k + 1));
     } finally {
       await a.close();
       await b.close();
