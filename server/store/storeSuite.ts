@@ -408,6 +408,20 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
       });
     });
 
+    describe('bulk load', () => {
+      it('keeps what the load wrote and returns its result; a failing load reports its error', async () => {
+        const made = [draftIncident(), draftIncident()];
+        const result = await store.bulkLoad(async () => {
+          for (const incident of made) await store.ingest([incidentWrite(incident)], decideReading, at(0));
+          return 'loaded';
+        });
+        expect(result).toBe('loaded');
+        expect(await store.headSeq()).toBe(2);
+        expect((await Promise.all(made.map((i) => store.getIncident(i.id)))).map((i) => i?.id)).toEqual(made.map((i) => i.id));
+        await expect(store.bulkLoad(async () => Promise.reject(new Error('bad fixture')))).rejects.toThrow('bad fixture');
+      });
+    });
+
     describe('the change log', () => {
       it('appends bodies in order and serves them back by range', async () => {
         const changes = await store.appendChanges(
@@ -700,6 +714,21 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
         expect((await store.dueDeadlines(at(5), 10)).map((i) => i.id)).toEqual([open[0]]);
         expect((await store.audit('incident', open[0]!)).map((e) => e.action)).toEqual(['create']);
         expect(await store.refreshDeadlines([], () => null, at(5))).toEqual([]);
+      });
+
+      it('counts open cases whose clock ran out and is not paused as overdue', async () => {
+        const red = (extra: Partial<DeadlineState> = {}) => deadline(null, { light: 'red', used: 1.2, ...extra });
+        await store.ingest(
+          [
+            draftIncident({ deadline: red() }),
+            draftIncident({ deadline: red({ paused: true }) }),
+            draftIncident({ deadline: red(), status: 'closed' }),
+            draftIncident({ deadline: deadline(null, { light: 'yellow' }) }),
+            draftIncident(),
+          ].map((i) => incidentWrite(i)),
+          decideReading,
+        );
+        expect((await store.metricsInputs(at(-60), at(-60))).overdue).toBe(1);
       });
 
       it('writes extension requests with the command that makes them, and none when it fails', async () => {
