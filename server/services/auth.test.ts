@@ -32,6 +32,7 @@ describe.each(STORES)('sessions and sign-in ($name store)', ({ postgres }) => {
       ...(db ? { databaseUrl: db.url } : {}),
       security: { ...testConfig('.').security, trustProxy: 'loopback', loginRatePerMin: 10_000 },
     });
+    expect(server.store.kind).toBe(postgres ? 'postgres' : 'sqlite');
     admin = await login(server.url, 'admin');
   });
   afterAll(async () => {

@@ -62,6 +62,7 @@ async function start(place: Place, clock: ReturnType<typeof manualClock>): Promi
   const config = testConfig(place.dir, { demo: true, clock: clock.now, deadlineTickMs: 3_600_000, ...(place.databaseUrl ? { databaseUrl: place.databaseUrl } : {}) });
   const server = await startCityServer(config);
   servers.push(server);
+  expect(server.store.kind).toBe(place.databaseUrl ? 'postgres' : 'sqlite');
   await server.deadlines.tick();
   return server;
 }
