@@ -1,9 +1,12 @@
 // Sessions and sign-in against the real server: rotation, cookie attributes, throttling and its
 // expiry, idle and absolute timeouts, rehash on sign-in, and revocation that reaches sockets.
+// On both stores (PostgreSQL when it answers, required in CI): sessions, accounts and the audit
+// of sign-ins live there.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { LiveClient, getJson, login, postJson, startTestServer } from '../testing/harness.ts';
+import { createTestDatabase, postgresReachable } from '../testing/services.ts';
 import { AuthService, DEFAULT_ARGON2, needsRehash } from './auth.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -16,15 +19,25 @@ async function closedWithin(client: LiveClient, act: () => Promise<unknown>): Pr
   return (await closed) - started;
 }
 
-describe('sessions and sign-in', () => {
+const pgUp = await postgresReachable();
+const STORES = [{ name: 'embedded', postgres: false }, ...(pgUp ? [{ name: 'PostgreSQL', postgres: true }] : [])];
+
+describe.each(STORES)('sessions and sign-in ($name store)', ({ postgres }) => {
   let server: Server;
   let admin: string;
+  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   beforeAll(async () => {
-    server = await startTestServer({ security: { ...testConfig('.').security, trustProxy: 'loopback', loginRatePerMin: 10_000 } });
+    db = postgres ? await createTestDatabase() : undefined;
+    server = await startTestServer({
+      ...(db ? { databaseUrl: db.url } : {}),
+      security: { ...testConfig('.').security, trustProxy: 'loopback', loginRatePerMin: 10_000 },
+    });
+    expect(server.store.kind).toBe(postgres ? 'postgres' : 'sqlite');
     admin = await login(server.url, 'admin');
   });
   afterAll(async () => {
     await server.close();
+    await db?.drop();
   });
 
   const newUser = async (role: 'dispatcher' | 'officer' = 'dispatcher') => {

@@ -5,24 +5,34 @@
 // - `read(sql, params)` for plain reads; `write(fn)` for anything that changes state. `write` runs
 //   `fn` in one transaction, retries it whole on a deadlock or serialization failure (callbacks
 //   are pure, so a retry decides again on fresh rows), and appends the change-log rows `fn` asked
-//   for with `t.append(...)` just before COMMIT.
+//   for with `t.append(...)` just before COMMIT, after the audit rows it asked for with
+//   `writeAudit` (hash-chained under their own lock, also held to COMMIT).
 // - The change log's seq is commit order across nodes: the append takes a transaction-scoped
 //   advisory lock, numbers its rows after the current head, and holds the lock until COMMIT. The
 //   next writer reads the head only after that commit is visible, so seq has no gaps and a reader
 //   that sees seq n also sees every seq below it. Appending last keeps the serialized part short.
+// - The audit hash chain is kept the same way: its rows are numbered and hashed after the current
+//   last row under a transaction-scoped advisory lock, so writers on several nodes extend one
+//   chain instead of forking it. The audit lock is always taken before the change-log lock.
 // - Rows a decision depends on are read FOR UPDATE, in id order, so concurrent nodes queue on them
 //   instead of deciding on stale state.
 
 import pg from 'pg';
 import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
-import type { Alarm, Category, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
+import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
+import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
+import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
+import { GENESIS_HASH, auditHash, verifyAuditRows, type AuditChainReport, type AuditRow } from './auditChain.ts';
 import { changeDistrict } from './SqliteStore.ts';
 import type {
   ApiKeyRecord,
   AuditEntry,
   AuditInput,
+  DeadlineRefresher,
+  DeadlineRequestFilter,
+  EvaluationFilter,
   IncidentFilter,
   IncidentUpdater,
   IngestCommit,
@@ -37,6 +47,7 @@ import type {
   Store,
   UnitPosition,
   UpdateResult,
+  UserPatch,
   UserRecord,
 } from './Store.ts';
 
@@ -46,7 +57,7 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 const OPEN_STATUSES = ['new', 'triaged', 'dispatched', 'accepted', 'on_scene', 'resolved'];
 const OPEN_TASK_STATUSES = ['assigned', 'accepted', 'on_scene'];
 /** Advisory lock keys (one namespace per purpose). */
-const LOCK = { changeLog: 7_301_001, migrate: 7_301_002, startup: 7_301_003 } as const;
+const LOCK = { changeLog: 7_301_001, migrate: 7_301_002, startup: 7_301_003, audit: 7_301_004 } as const;
 /** Deadlock and serialization failures: the transaction is retried whole. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 8;
@@ -57,9 +68,10 @@ const types = {
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** One transaction: queries, plus the change-log rows to append before it commits. */
+/** One transaction: queries, plus the audit and change-log rows to append before it commits. */
 class Tx {
   readonly pending: { body: ChangeBody; at: string }[] = [];
+  readonly audits: AuditInput[] = [];
   constructor(readonly client: pg.PoolClient) {}
 
   async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
@@ -84,10 +96,7 @@ export class PgStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
 
-  private constructor(
-    pool: pg.Pool,
-    private readonly url: string,
-  ) {
+  private constructor(pool: pg.Pool) {
     this.pool = pool;
   }
 
@@ -96,7 +105,7 @@ export class PgStore implements Store {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10, types, connectionTimeoutMillis: 10_000 });
     // An idle client losing its connection (database restart) must not take the process down.
     pool.on('error', () => undefined);
-    const store = new PgStore(pool, databaseUrl);
+    const store = new PgStore(pool);
     try {
       await store.migrate();
     } catch (error) {
@@ -149,57 +158,7 @@ export class PgStore implements Store {
     }
   }
 
-  /** Leases this node holds: one dedicated connection each, holding a session advisory lock. */
-  private readonly leases = new Map<string, { holder: string; client: pg.Client }>();
-
-  /**
-   * One holder per cluster for `name` (the deadline scheduler): true while this node holds it.
-   * The lease is a session advisory lock on a connection of its own, so PostgreSQL hands it over
-   * the moment the holder's process dies (its connection closes); `ttlMs` bounds how long a
-   * connection that went silent without closing can keep it (TCP keepalive). Call it again each
-   * tick: it answers true as long as the holding connection is alive. Not yet on the Store
-   * interface; the shape matches the embedded store's lease.
-   */
-  async acquireLease(name: string, holder: string, ttlMs: number, now: string): Promise<boolean> {
-    void now;
-    const held = this.leases.get(name);
-    if (held) {
-      if (held.holder !== holder) return false;
-      try {
-        await held.client.query('SELECT 1');
-        return true;
-      } catch {
-        this.leases.delete(name);
-        await held.client.end().catch(() => undefined);
-      }
-    }
-    const client = new pg.Client({
-      connectionString: this.url,
-      keepAlive: true,
-      application_name: `lease ${name} ${holder}`.slice(0, 63),
-      keepAliveInitialDelayMillis: Math.max(1000, Math.floor(ttlMs / 3)),
-    });
-    client.on('error', () => this.leases.delete(name));
-    await client.connect();
-    const row = (await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [`lease:${name}`])).rows[0] as Row;
-    if (row.ok === true) {
-      this.leases.set(name, { holder, client });
-      return true;
-    }
-    await client.end();
-    return false;
-  }
-
-  /** Give a lease up (shutdown), so another node takes over at once. */
-  async releaseLease(name: string): Promise<void> {
-    const held = this.leases.get(name);
-    if (!held) return;
-    this.leases.delete(name);
-    await held.client.end().catch(() => undefined);
-  }
-
   async close(): Promise<void> {
-    for (const name of [...this.leases.keys()]) await this.releaseLease(name);
     await this.pool.end().catch(() => undefined);
   }
 
@@ -230,6 +189,7 @@ export class PgStore implements Store {
       try {
         await client.query(`BEGIN${isolation ? ` ISOLATION LEVEL ${isolation}` : ''}`);
         const value = await fn(t);
+        await this.appendAudits(t);
         const changes = await this.appendPending(t);
         await client.query('COMMIT');
         return { value, changes };
@@ -243,6 +203,54 @@ export class PgStore implements Store {
         client.release(broken);
       }
     }
+  }
+
+  /** Number and hash the transaction's audit rows after the chain's last one, under the audit lock (held to COMMIT). */
+  private async appendAudits(t: Tx): Promise<void> {
+    if (t.audits.length === 0) return;
+    await t.run('SELECT pg_advisory_xact_lock($1)', [LOCK.audit]);
+    const last = await t.row('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
+    let id = (last?.id as number | undefined) ?? 0;
+    let prevHash = (last?.hash as string | null | undefined) ?? GENESIS_HASH;
+    const rows: AuditRow[] = t.audits.map((entry) => {
+      id += 1;
+      const row = {
+        id,
+        // Stored in UTC whatever zone the caller's clock string carried.
+        at: new Date(entry.at).toISOString(),
+        actorId: entry.actorId,
+        action: entry.action,
+        entity: entry.entity,
+        entityId: entry.entityId,
+        before: entry.before === undefined ? null : JSON.stringify(entry.before),
+        after: entry.after === undefined ? null : JSON.stringify(entry.after),
+        reason: entry.reason ?? null,
+        outcome: entry.outcome ?? 'ok',
+      };
+      const hash = auditHash(prevHash, row);
+      const chained = { ...row, prevHash, hash };
+      prevHash = hash;
+      return chained;
+    });
+    const column = <K extends keyof AuditRow>(key: K) => rows.map((r) => r[key]);
+    await t.run(
+      `INSERT INTO audit (id, at, actor_id, action, entity, entity_id, before, after, reason, outcome, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
+      [
+        column('id'),
+        column('at'),
+        column('actorId'),
+        column('action'),
+        column('entity'),
+        column('entityId'),
+        column('before'),
+        column('after'),
+        column('reason'),
+        column('outcome'),
+        column('prevHash'),
+        column('hash'),
+      ],
+    );
   }
 
   /** Number and insert the transaction's changes under the change-log lock (held to COMMIT). */
@@ -273,9 +281,9 @@ export class PgStore implements Store {
 
   async createUser(user: UserRecord, at: string): Promise<void> {
     await this.read(
-      `INSERT INTO users (id, username, password_hash, role, display_name, district_id, unit_id, disabled, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [user.id, user.username, user.passwordHash, user.role, user.displayName, user.districtId, user.unitId, user.disabled ? 1 : 0, at],
+      `INSERT INTO users (id, username, password_hash, role, display_name, district_id, unit_id, disabled, kiosk, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [user.id, user.username, user.passwordHash, user.role, user.displayName, user.districtId, user.unitId, user.disabled ? 1 : 0, user.kiosk ? 1 : 0, at],
     );
   }
 
@@ -290,6 +298,7 @@ export class PgStore implements Store {
       districtId: (row.district_id as string | null) ?? null,
       unitId: (row.unit_id as string | null) ?? null,
       disabled: row.disabled === 1,
+      kiosk: row.kiosk === 1,
     };
   }
 
@@ -302,22 +311,147 @@ export class PgStore implements Store {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    await this.read('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+    await this.read('INSERT INTO sessions (id, token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      session.id,
       session.tokenHash,
       session.userId,
       session.createdAt,
       session.expiresAt,
+      session.lastSeenAt,
     ]);
+  }
+
+  private toSession(row: Row): SessionRecord {
+    return {
+      // Sessions from before migration 9 have no id: the digest's head serves, as on SQLite.
+      id: (row.id as string | null) ?? (row.token_hash as string).slice(0, 16),
+      tokenHash: row.token_hash as string,
+      userId: row.user_id as string,
+      createdAt: row.created_at as string,
+      expiresAt: row.expires_at as string,
+      lastSeenAt: (row.last_seen_at as string | null) ?? null,
+    };
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
     const row = await this.readOne('SELECT * FROM sessions WHERE token_hash = $1', [tokenHash]);
-    if (!row) return undefined;
-    return { tokenHash: row.token_hash as string, userId: row.user_id as string, createdAt: row.created_at as string, expiresAt: row.expires_at as string };
+    return row ? this.toSession(row) : undefined;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
     await this.read('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  // ---- security ----
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.read('SELECT * FROM users ORDER BY username')).map((row) => this.toUser(row)!);
+  }
+
+  async updateUser(id: string, patch: UserPatch, audit?: AuditInput): Promise<UserRecord | undefined> {
+    const columns: Record<keyof UserPatch, string> = {
+      role: 'role',
+      districtId: 'district_id',
+      unitId: 'unit_id',
+      disabled: 'disabled',
+      passwordHash: 'password_hash',
+      kiosk: 'kiosk',
+      displayName: 'display_name',
+    };
+    const sets: string[] = [];
+    const values: unknown[] = [id];
+    for (const [key, column] of Object.entries(columns) as [keyof UserPatch, string][]) {
+      if (!(key in patch)) continue;
+      const value = patch[key];
+      values.push(typeof value === 'boolean' ? (value ? 1 : 0) : (value ?? null));
+      sets.push(`${column} = $${values.length}`);
+    }
+    const { value } = await this.write(async (t) => {
+      const row = sets.length > 0
+        ? await t.row(`UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, values)
+        : await t.row('SELECT * FROM users WHERE id = $1', [id]);
+      const user = this.toUser(row);
+      if (user && audit) this.writeAudit(t, audit);
+      return user;
+    });
+    return value;
+  }
+
+  async listSessions(): Promise<SessionRecord[]> {
+    return (await this.read('SELECT * FROM sessions ORDER BY created_at, token_hash')).map((row) => this.toSession(row));
+  }
+
+  async touchSession(tokenHash: string, at: string): Promise<void> {
+    await this.read('UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2', [at, tokenHash]);
+  }
+
+  async deleteSessions(match: { tokenHash?: string; id?: string; userId?: string }): Promise<SessionRecord[]> {
+    const where: string[] = [];
+    const values: string[] = [];
+    const p = (value: string) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (match.tokenHash !== undefined) where.push(`token_hash = ${p(match.tokenHash)}`);
+    if (match.id !== undefined) {
+      const id = p(match.id);
+      where.push(`(id = ${id} OR (id IS NULL AND substr(token_hash, 1, 16) = ${id}))`);
+    }
+    if (match.userId !== undefined) where.push(`user_id = ${p(match.userId)}`);
+    if (where.length === 0) return [];
+    const rows = await this.read(`DELETE FROM sessions WHERE ${where.join(' AND ')} RETURNING *`, values);
+    return rows.map((row) => this.toSession(row)).sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.tokenHash, b.tokenHash));
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (await this.read('SELECT * FROM api_keys ORDER BY created_at, id')).map((row) => ({
+      id: row.id as string,
+      name: row.name as string,
+      scope: 'ingest' as const,
+      revoked: row.revoked_at !== null,
+      createdAt: row.created_at as string,
+    }));
+  }
+
+  async revokeApiKey(id: string, at: string): Promise<boolean> {
+    const rows = await this.read('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id', [at, id]);
+    return rows.length === 1;
+  }
+
+  async appendAudit(entry: AuditInput): Promise<void> {
+    await this.write(async (t) => this.writeAudit(t, entry));
+  }
+
+  async verifyAuditChain(): Promise<AuditChainReport> {
+    // Read in id pages (one snapshot each is enough: rows are only ever appended after the last).
+    const rows: AuditRow[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.read('SELECT * FROM audit WHERE id > $1 ORDER BY id LIMIT 5000', [after]);
+      if (page.length === 0) break;
+      for (const row of page) {
+        rows.push({
+          id: row.id as number,
+          at: row.at as string,
+          actorId: (row.actor_id as string | null) ?? null,
+          action: row.action as string,
+          entity: row.entity as string,
+          entityId: row.entity_id as string,
+          before: (row.before as string | null) ?? null,
+          after: (row.after as string | null) ?? null,
+          reason: (row.reason as string | null) ?? null,
+          outcome: row.outcome as string,
+          prevHash: (row.prev_hash as string | null) ?? null,
+          hash: (row.hash as string | null) ?? null,
+        });
+      }
+      after = page[page.length - 1]!.id as number;
+    }
+    return verifyAuditRows(rows);
+  }
+
+  async scrubCallers(before: string): Promise<number> {
+    const rows = await this.read('DELETE FROM callers WHERE event_id IN (SELECT id FROM events WHERE received_at < $1) RETURNING event_id', [before]);
+    return rows.length;
   }
 
   async createApiKey(id: string, name: string, keyHash: string, at: string): Promise<void> {
@@ -437,13 +571,15 @@ export class PgStore implements Store {
       incident.stageAt.dispatched ?? null,
       incident.stageAt.on_scene ?? null,
       incident.parentId,
+      // The scheduler's "next look" column follows every write of the incident (closed: none).
+      isOpen(incident.status) ? (incident.deadline?.nextAt ?? null) : null,
     ];
   }
 
   private async insertIncidentRow(t: Tx, incident: Incident): Promise<void> {
     await t.run(
-      `INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data, dispatched_at, on_scene_at, parent_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      `INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data, dispatched_at, on_scene_at, parent_id, deadline_next_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       this.incidentParams(incident),
     );
   }
@@ -452,8 +588,8 @@ export class PgStore implements Store {
   private async updateIncidentRow(t: Tx, after: Incident, previousVersion: number): Promise<void> {
     const n = await t.run(
       `UPDATE incidents SET code = $2, status = $3, district_id = $4, category = $5, severity = $6, created_at = $7, updated_at = $8,
-         version = $9, data = $10, dispatched_at = $11, on_scene_at = $12, parent_id = $13
-       WHERE id = $1 AND version = $14`,
+         version = $9, data = $10, dispatched_at = $11, on_scene_at = $12, parent_id = $13, deadline_next_at = $14
+       WHERE id = $1 AND version = $15`,
       [...this.incidentParams(after), previousVersion],
     );
     if (n !== 1) throw new Error(`incident ${after.id} changed under a transaction`);
@@ -468,17 +604,9 @@ export class PgStore implements Store {
     await t.run('INSERT INTO timeline (incident_id, data) VALUES ($1, $2)', [incidentId, JSON.stringify(entry)]);
   }
 
-  private async writeAudit(t: Tx, entry: AuditInput): Promise<void> {
-    await t.run('INSERT INTO audit (at, actor_id, action, entity, entity_id, before, after, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      entry.at,
-      entry.actorId,
-      entry.action,
-      entry.entity,
-      entry.entityId,
-      entry.before === undefined ? null : JSON.stringify(entry.before),
-      entry.after === undefined ? null : JSON.stringify(entry.after),
-      entry.reason ?? null,
-    ]);
+  /** Ask for an audit row with this transaction; it is numbered and chained at commit (appendAudits). */
+  private writeAudit(t: Tx, entry: AuditInput): void {
+    t.audits.push(entry);
   }
 
   private async upsertTask(t: Tx, task: Task): Promise<void> {
@@ -531,8 +659,17 @@ export class PgStore implements Store {
     );
   }
 
-  async ingest(writes: IngestWrite[], decideReading: ReadingDecider): Promise<IngestCommit> {
-    const receivedAt = new Date().toISOString();
+  /**
+   * The embedded store shares one transaction across a bulk load to save a durable commit per
+   * command. Here every method takes its own pooled connection and transaction, so there is no
+   * single transaction to share without threading one through every call; the load runs as is
+   * (one commit per command), which only costs start-up time: it happens before the server listens.
+   */
+  async bulkLoad<T>(load: () => Promise<T>): Promise<T> {
+    return load();
+  }
+
+  async ingest(writes: IngestWrite[], decideReading: ReadingDecider, receivedAt = new Date().toISOString()): Promise<IngestCommit> {
     const { value, changes } = await this.write(async (t) => {
       const outcomes: IngestItemOutcome[] = [];
       const readings = writes.filter((w): w is Extract<IngestWrite, { kind: 'reading' }> => w.kind === 'reading');
@@ -611,7 +748,7 @@ export class PgStore implements Store {
           await this.insertEvent(t, write, receivedAt, parent.id);
           const entry: TimelineEntry = { at: receivedAt, action: 'repeat', actorId: null, from: parent.status, to: parent.status, note: write.source };
           await this.insertTimeline(t, parent.id, entry);
-          await this.writeAudit(t, {
+          this.writeAudit(t, {
             at: receivedAt,
             actorId: `source:${write.source}`,
             action: 'repeat',
@@ -675,7 +812,7 @@ export class PgStore implements Store {
     await this.insertIncidentRow(t, incident);
     const entry: TimelineEntry = { at: incident.createdAt, action: 'create', actorId: null, from: null, to: incident.status, note: source };
     await this.insertTimeline(t, incident.id, entry);
-    await this.writeAudit(t, {
+    this.writeAudit(t, {
       at,
       actorId: `source:${source}`,
       action: 'create',
@@ -694,7 +831,7 @@ export class PgStore implements Store {
     const after: Incident = { ...before, version: before.version + 1, updatedAt: at };
     await this.updateIncidentRow(t, after, before.version);
     await this.insertTimeline(t, incidentId, { at, action: 'alarm_cleared', actorId: null, from: before.status, to: before.status, note: 'verify on site' });
-    await this.writeAudit(t, { at, actorId: 'source:sensor', action: 'alarm_cleared', entity: 'incident', entityId: incidentId });
+    this.writeAudit(t, { at, actorId: 'source:sensor', action: 'alarm_cleared', entity: 'incident', entityId: incidentId });
     t.append({ type: 'incident', incident: after }, at);
   }
 
@@ -706,7 +843,7 @@ export class PgStore implements Store {
       if (alarm.status !== 'raised') return { alarm, refused: `the alarm is ${alarm.status}` };
       const acknowledged: Alarm = { ...alarm, status: 'acknowledged', acknowledgedBy: actorId, acknowledgedAt: at };
       await this.upsertAlarm(t, acknowledged);
-      await this.writeAudit(t, { at, actorId, action: 'acknowledge', entity: 'alarm', entityId: alarm.id, before: { status: alarm.status }, after: { status: acknowledged.status } });
+      this.writeAudit(t, { at, actorId, action: 'acknowledge', entity: 'alarm', entityId: alarm.id, before: { status: alarm.status }, after: { status: acknowledged.status } });
       t.append({ type: 'alarm', alarm: acknowledged }, at);
       return { alarm: acknowledged };
     });
@@ -769,7 +906,7 @@ export class PgStore implements Store {
       const writeIncident = async (previous: Incident, after: Incident, entry: TimelineEntry, reason?: string) => {
         await this.updateIncidentRow(t, after, previous.version);
         await this.insertTimeline(t, after.id, entry);
-        await this.writeAudit(t, {
+        this.writeAudit(t, {
           at,
           actorId: entry.actorId,
           action: entry.action,
@@ -800,6 +937,7 @@ export class PgStore implements Store {
         await this.upsertUnitRow(t, unit);
         t.append({ type: 'unit', unit }, at);
       }
+      for (const request of update.requests ?? []) await this.writeRequest(t, request);
       return decision;
     });
     if (!value) return undefined;
@@ -961,6 +1099,7 @@ export class PgStore implements Store {
       before: r.before === null ? undefined : (JSON.parse(r.before as string) as unknown),
       after: r.after === null ? undefined : (JSON.parse(r.after as string) as unknown),
       reason: (r.reason as string | null) ?? undefined,
+      outcome: ((r.outcome as string | null) ?? 'ok') as AuditEntry['outcome'],
     }));
   }
 
@@ -1011,9 +1150,14 @@ export class PgStore implements Store {
   async metricsInputs(dayStart: string, onlineSince: string): Promise<MetricsInputs> {
     const one = async (sql: string, params: unknown[]) => (await this.readOne(sql, params))!.n as number;
     const minutes = async (sql: string) => (await this.read(sql, [dayStart])).map((r) => r.m as number);
-    const [openIncidents, newToday, callsToday, activeAlarms, sensorsTotal, sensorsOnline, unitStatus, dispatchMinutes, arriveMinutes, perMinute] =
+    const [openIncidents, overdue, newToday, callsToday, activeAlarms, sensorsTotal, sensorsOnline, unitStatus, dispatchMinutes, arriveMinutes, perMinute] =
       await Promise.all([
         one('SELECT COUNT(*) AS n FROM incidents WHERE status = ANY($1::text[])', [OPEN_STATUSES]),
+        one(
+          `SELECT COUNT(*) AS n FROM incidents WHERE status = ANY($1::text[]) AND data::json #>> '{deadline,light}' = 'red'
+             AND (data::json #>> '{deadline,paused}') IS DISTINCT FROM 'true'`,
+          [OPEN_STATUSES],
+        ),
         one('SELECT COUNT(*) AS n FROM incidents WHERE created_at >= $1', [dayStart]),
         one("SELECT COUNT(*) AS n FROM events WHERE source = 'hotline' AND received_at >= $1", [dayStart]),
         one("SELECT COUNT(DISTINCT sensor_id) AS n FROM alarms WHERE status <> 'cleared'", []),
@@ -1033,6 +1177,7 @@ export class PgStore implements Store {
     const units = (status: string) => (unitStatus.find((r) => r.status === status)?.n as number | undefined) ?? 0;
     return {
       openIncidents,
+      overdue,
       newToday,
       callsToday,
       activeAlarms,
@@ -1044,6 +1189,163 @@ export class PgStore implements Store {
       arriveMinutes,
       createdPerMinute: perMinute.map((r) => ({ minute: `${r.minute as string}:00.000Z`, count: r.n as number })),
     };
+  }
+
+  // ---- deadlines, escalation and evaluation ----
+
+  /**
+   * A lease row with its holder and expiry, taken or renewed in one statement: it is written only
+   * when free, expired, or already ours, so across any number of processes one holder at a time
+   * gets `true`. A holder that dies keeps it until it expires; a clean shutdown releases it.
+   */
+  async acquireLease(name: string, holder: string, ttlMs: number, now: string): Promise<boolean> {
+    const expires = new Date(Date.parse(now) + ttlMs).toISOString();
+    const rows = await this.read(
+      `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leases.holder = excluded.holder OR leases.expires_at <= $4
+       RETURNING holder`,
+      [name, holder, expires, now],
+    );
+    return rows.length === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.read('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  async dueDeadlines(now: string, limit: number): Promise<Incident[]> {
+    const rows = await this.read(
+      'SELECT data FROM incidents WHERE deadline_next_at IS NOT NULL AND deadline_next_at <= $1 ORDER BY deadline_next_at, id LIMIT $2',
+      [now, limit],
+    );
+    return rows.map((r) => JSON.parse(r.data as string) as Incident).filter((i) => isOpen(i.status));
+  }
+
+  async openIncidents(afterId: string, limit: number): Promise<Incident[]> {
+    const rows = await this.read('SELECT data FROM incidents WHERE id > $1 AND status = ANY($2::text[]) ORDER BY id LIMIT $3', [
+      afterId,
+      OPEN_STATUSES,
+      limit,
+    ]);
+    return rows.map((r) => JSON.parse(r.data as string) as Incident);
+  }
+
+  async refreshDeadlines(ids: readonly string[], refresh: DeadlineRefresher, at: string): Promise<Change[]> {
+    if (ids.length === 0) return [];
+    const { changes } = await this.write(async (t) => {
+      // Locked in id order, like commands, so a refresh and a command queue instead of deadlocking.
+      const rows = await t.rows('SELECT data FROM incidents WHERE id = ANY($1) ORDER BY id FOR UPDATE', [[...new Set(ids)].sort(compare)]);
+      const byId = new Map(rows.map((r) => JSON.parse(r.data as string) as Incident).map((i) => [i.id, i]));
+      for (const id of ids) {
+        const incident = byId.get(id);
+        if (!incident) continue;
+        const deadline = refresh(incident);
+        if (deadline === undefined) continue;
+        const after: Incident = { ...incident, deadline };
+        byId.set(id, after);
+        await t.run('UPDATE incidents SET data = $1, deadline_next_at = $2 WHERE id = $3 AND version = $4', [
+          JSON.stringify(after),
+          isOpen(after.status) ? (deadline?.nextAt ?? null) : null,
+          id,
+          incident.version,
+        ]);
+        t.append({ type: 'incident', incident: after }, at);
+      }
+    });
+    return changes;
+  }
+
+  async listDeadlineProfiles(): Promise<DeadlineProfile[]> {
+    return (await this.read('SELECT data FROM deadline_profiles ORDER BY category, severity')).map((r) => JSON.parse(r.data as string) as DeadlineProfile);
+  }
+
+  async saveDeadlineProfiles(profiles: readonly DeadlineProfile[], actorId: string | null, at: string): Promise<void> {
+    await this.write(async (t) => {
+      // Whole-table replace: two saves at once take turns rather than colliding on the key.
+      await t.run('LOCK TABLE deadline_profiles IN EXCLUSIVE MODE');
+      const before = (await t.rows('SELECT data FROM deadline_profiles ORDER BY category, severity')).map((r) => JSON.parse(r.data as string) as unknown);
+      await t.run('DELETE FROM deadline_profiles');
+      if (profiles.length > 0) {
+        await t.run('INSERT INTO deadline_profiles (category, severity, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [
+          profiles.map((p) => p.category),
+          profiles.map((p) => p.severity),
+          profiles.map((p) => JSON.stringify(p)),
+        ]);
+      }
+      this.writeAudit(t, { at, actorId, action: 'deadline_profiles.save', entity: 'deadline_profiles', entityId: 'all', before, after: profiles });
+    });
+  }
+
+  private async writeRequest(t: Tx, request: DeadlineRequest): Promise<void> {
+    await t.run(
+      `INSERT INTO deadline_requests (id, incident_id, district_id, status, requested_at, data) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+      [request.id, request.incidentId, request.districtId, request.status, request.requestedAt, JSON.stringify(request)],
+    );
+  }
+
+  async listDeadlineRequests(filter: DeadlineRequestFilter): Promise<DeadlineRequest[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.status) where.push(`status = ${p(filter.status)}`);
+    if (filter.incidentId) where.push(`incident_id = ${p(filter.incidentId)}`);
+    if (filter.districtId) where.push(`district_id = ${p(filter.districtId)}`);
+    const rows = await this.read(
+      `SELECT data FROM deadline_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, id DESC LIMIT ${p(filter.limit)}`,
+      params,
+    );
+    return rows.map((r) => JSON.parse(r.data as string) as DeadlineRequest);
+  }
+
+  async getDeadlineRequest(id: string): Promise<DeadlineRequest | undefined> {
+    const row = await this.readOne('SELECT data FROM deadline_requests WHERE id = $1', [id]);
+    return row ? (JSON.parse(row.data as string) as DeadlineRequest) : undefined;
+  }
+
+  async evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]> {
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = [`i.created_at >= ${p(filter.from)}`, `i.created_at < ${p(filter.to)}`, "i.status <> 'merged'"];
+    if (filter.districtId) where.push(`i.district_id = ${p(filter.districtId)}`);
+    if (filter.category) where.push(`(i.category = ${p(filter.category)} OR i.category LIKE ${p(`${escapeLike(filter.category)}.%`)} ESCAPE '\\')`);
+    const cohort = where.join(' AND ');
+    // Three set queries (incidents, their tasks, the timeline entries that matter) in one snapshot.
+    const { value } = await this.write(
+      async (t) => {
+        const incidents = (await t.rows(`SELECT i.data FROM incidents i WHERE ${cohort} ORDER BY i.created_at, i.id`, params)).map(
+          (r) => JSON.parse(r.data as string) as Incident,
+        );
+        const tasksBy = new Map<string, Task[]>();
+        for (const r of await t.rows(`SELECT t.incident_id, t.data FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE ${cohort} ORDER BY t.ord`, params)) {
+          const list = tasksBy.get(r.incident_id as string) ?? [];
+          list.push(JSON.parse(r.data as string) as Task);
+          tasksBy.set(r.incident_id as string, list);
+        }
+        const entriesBy = new Map<string, Row[]>();
+        const entryRows = await t.rows(
+          `SELECT tl.incident_id, tl.data::json ->> 'action' AS action, tl.data::json ->> 'note' AS note, tl.data::json ->> 'to' AS "to"
+           FROM timeline tl JOIN incidents i ON i.id = tl.incident_id
+           WHERE ${cohort} AND tl.data::json ->> 'action' IN ('return', 'reopen', 'verify', 'resolve') ORDER BY tl.id`,
+          params,
+        );
+        for (const r of entryRows) {
+          const list = entriesBy.get(r.incident_id as string) ?? [];
+          list.push(r);
+          entriesBy.set(r.incident_id as string, list);
+        }
+        return { incidents, tasksBy, entriesBy };
+      },
+      'REPEATABLE READ READ ONLY',
+    );
+    return value.incidents.map((incident) => evaluationRecord(incident, value.tasksBy.get(incident.id) ?? [], value.entriesBy.get(incident.id) ?? []));
   }
 
   /** Pool health for /metrics: connections in use and callers waiting for one. */
@@ -1062,6 +1364,35 @@ function toSensorState(row: Row): SensorState | undefined {
     level: row.level as SensorState['level'],
     online: row.online === 1,
     pending: row.pending_level ? { level: row.pending_level as SensorState['level'], since: row.pending_since as string } : null,
+  };
+}
+
+/** The facts evaluation needs about one incident, from its tasks and its key timeline entries. */
+function evaluationRecord(incident: Incident, tasks: Task[], entries: Row[]): EvaluationRecord {
+  const resolvedTasks = tasks.filter((t) => t.status === 'resolved');
+  return {
+    id: incident.id,
+    code: incident.code,
+    districtId: incident.districtId,
+    gridId: incident.gridId,
+    category: incident.category,
+    source: incident.source,
+    status: incident.status,
+    createdAt: incident.createdAt,
+    stageAt: incident.stageAt,
+    satisfaction: incident.satisfaction,
+    callbackResolved: incident.callbackResolved ?? null,
+    clock: incident.clock ?? null,
+    deadline: incident.deadline ?? null,
+    escalationLevel: incident.escalationLevel,
+    repeatCount: incident.repeatCount,
+    unitIds: [...new Set(tasks.map((t) => t.unitId))],
+    returns: entries.filter((e) => e.action === 'return').length,
+    // A failed verification sends the case back like a reopen does.
+    reopens: entries.filter((e) => e.action === 'reopen' || (e.action === 'verify' && e.to !== 'closed')).length,
+    evidence:
+      resolvedTasks.some((t) => Boolean(t.photoId) || Boolean(t.note?.trim())) ||
+      entries.some((e) => e.action === 'resolve' && typeof e.note === 'string' && e.note.trim() !== ''),
   };
 }
 

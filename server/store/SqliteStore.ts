@@ -289,7 +289,7 @@ export class SqliteStore implements Store {
   }
 
   async listSessions(): Promise<SessionRecord[]> {
-    return (this.db.prepare('SELECT * FROM sessions ORDER BY created_at').all() as Row[]).map((row) => this.toSession(row));
+    return (this.db.prepare('SELECT * FROM sessions ORDER BY created_at, token_hash').all() as Row[]).map((row) => this.toSession(row));
   }
 
   async touchSession(tokenHash: string, at: string): Promise<void> {
@@ -313,11 +313,14 @@ export class SqliteStore implements Store {
     }
     if (where.length === 0) return [];
     const rows = this.db.prepare(`DELETE FROM sessions WHERE ${where.join(' AND ')} RETURNING *`).all(...values) as Row[];
-    return rows.map((row) => this.toSession(row));
+    // Same order as listSessions (RETURNING has none of its own).
+    return rows
+      .map((row) => this.toSession(row))
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.tokenHash < b.tokenHash ? -1 : a.tokenHash > b.tokenHash ? 1 : 0));
   }
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {
-    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at').all() as Row[]).map((row) => ({
+    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map((row) => ({
       id: row.id as string,
       name: row.name as string,
       scope: 'ingest' as const,
@@ -1003,7 +1006,7 @@ export class SqliteStore implements Store {
 
   async dueDeadlines(now: string, limit: number): Promise<Incident[]> {
     const rows = this.db
-      .prepare('SELECT data FROM incidents WHERE deadline_next_at IS NOT NULL AND deadline_next_at <= ? ORDER BY deadline_next_at LIMIT ?')
+      .prepare('SELECT data FROM incidents WHERE deadline_next_at IS NOT NULL AND deadline_next_at <= ? ORDER BY deadline_next_at, id LIMIT ?')
       .all(now, limit) as Row[];
     return rows.map((r) => JSON.parse(r.data as string) as Incident).filter((i) => isOpen(i.status));
   }
@@ -1076,7 +1079,7 @@ export class SqliteStore implements Store {
       params.push(filter.districtId);
     }
     const rows = this.db
-      .prepare(`SELECT data FROM deadline_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC LIMIT ?`)
+      .prepare(`SELECT data FROM deadline_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, id DESC LIMIT ?`)
       .all(...params, filter.limit) as Row[];
     return rows.map((r) => JSON.parse(r.data as string) as DeadlineRequest);
   }
@@ -1100,7 +1103,7 @@ export class SqliteStore implements Store {
     const cohort = where.join(' AND ');
     // Three set queries (incidents, their tasks, the timeline entries that matter), not two per incident.
     return this.db.transaction(() => {
-      const incidents = (this.db.prepare(`SELECT i.data FROM incidents i WHERE ${cohort} ORDER BY i.created_at`).all(...params) as Row[]).map(
+      const incidents = (this.db.prepare(`SELECT i.data FROM incidents i WHERE ${cohort} ORDER BY i.created_at, i.id`).all(...params) as Row[]).map(
         (r) => JSON.parse(r.data as string) as Incident,
       );
       const tasksBy = new Map<string, Task[]>();

@@ -8,14 +8,19 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, login, patrolReport, startTestServer } from '../testing/harness.ts';
+import { createTestDatabase, postgresReachable, queryDatabase } from '../testing/services.ts';
+import { PgStore } from './PgStore.ts';
 import { GENESIS_HASH, auditHash, verifyAuditRows } from './auditChain.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-async function auditVerify(dataDir: string): Promise<{ code: number; out: string }> {
+async function auditVerify(dataDir: string, databaseUrl?: string): Promise<{ code: number; out: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+  delete env.DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/tools/auditVerify.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/tools/auditVerify.ts'], { cwd: ROOT, env });
     return { code: 0, out: stdout };
   } catch (error) {
     const e = error as { code: number; stderr: string };
@@ -135,6 +140,28 @@ describe('audit log', () => {
     expect(verifyAuditRows([{ ...row, prevHash: GENESIS_HASH, hash }]).ok).toBe(true);
     for (const [key, value] of Object.entries({ actorId: 'b', action: 'logout', entityId: 'b', reason: 'x', outcome: 'failed', at: '2026-11-30T00:00:01.000Z' })) {
       expect(verifyAuditRows([{ ...row, [key]: value, prevHash: GENESIS_HASH, hash }]).ok, key).toBe(false);
+    }
+  });
+});
+
+const pgUp = await postgresReachable();
+
+describe.skipIf(!pgUp)('audit log on PostgreSQL', () => {
+  it('refuses to update or delete a row, and the verify command names a row altered with the guards off', async () => {
+    const db = await createTestDatabase();
+    const store = await PgStore.open(db.url, { max: 2 });
+    try {
+      for (let k = 0; k < 3; k += 1) await store.appendAudit({ at: new Date().toISOString(), actorId: 'u1', action: 'login', entity: 'user', entityId: 'u1' });
+      await expect(queryDatabase(db.url, "UPDATE audit SET reason = 'nothing happened' WHERE id = 1")).rejects.toThrow(/append-only/);
+      await expect(queryDatabase(db.url, 'DELETE FROM audit WHERE id = 1')).rejects.toThrow(/append-only/);
+      expect(await auditVerify('/nonexistent', db.url)).toMatchObject({ code: 0, out: expect.stringContaining('3 rows checked') });
+      await queryDatabase(db.url, "ALTER TABLE audit DISABLE TRIGGER USER; UPDATE audit SET actor_id = 'someone-else' WHERE id = 2; ALTER TABLE audit ENABLE TRIGGER USER;");
+      const result = await auditVerify('/nonexistent', db.url);
+      expect(result.code).toBe(1);
+      expect(result.out).toContain('BROKEN at row 2');
+    } finally {
+      await store.close();
+      await db.drop();
     }
   });
 });

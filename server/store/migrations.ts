@@ -391,6 +391,23 @@ CREATE TABLE deadline_requests (
 CREATE INDEX deadline_requests_status ON deadline_requests(status, requested_at);
 CREATE INDEX deadline_requests_incident ON deadline_requests(incident_id);
 `,
+    pg: `
+ALTER TABLE incidents ADD COLUMN deadline_next_at TEXT COLLATE "C";
+UPDATE incidents SET deadline_next_at = data::json #>> '{deadline,nextAt}';
+CREATE INDEX incidents_deadline_next ON incidents(deadline_next_at) WHERE deadline_next_at IS NOT NULL;
+CREATE TABLE leases (name ${T} PRIMARY KEY, holder ${T} NOT NULL, expires_at ${T} NOT NULL);
+CREATE TABLE deadline_profiles (category ${T} NOT NULL, severity ${T} NOT NULL, data TEXT NOT NULL, PRIMARY KEY (category, severity));
+CREATE TABLE deadline_requests (
+  id ${T} PRIMARY KEY,
+  incident_id ${T} NOT NULL,
+  district_id ${T},
+  status ${T} NOT NULL,
+  requested_at ${T} NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX deadline_requests_status ON deadline_requests(status, requested_at);
+CREATE INDEX deadline_requests_incident ON deadline_requests(incident_id);
+`,
   },
   {
     id: 9,
@@ -403,6 +420,16 @@ ALTER TABLE sessions ADD COLUMN id TEXT;
 ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
 CREATE INDEX sessions_user ON sessions(user_id);
 ALTER TABLE audit ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok';
+ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit ADD COLUMN hash TEXT;
+`,
+    // The SQL is portable; PostgreSQL's version only adds byte-order collation to compared text.
+    pg: `
+ALTER TABLE users ADD COLUMN kiosk INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN id ${T};
+ALTER TABLE sessions ADD COLUMN last_seen_at ${T};
+CREATE INDEX sessions_user ON sessions(user_id);
+ALTER TABLE audit ADD COLUMN outcome ${T} NOT NULL DEFAULT 'ok';
 ALTER TABLE audit ADD COLUMN prev_hash TEXT;
 ALTER TABLE audit ADD COLUMN hash TEXT;
 `,

@@ -10,14 +10,40 @@ import { PgStore } from './PgStore.ts';
 import { storeSuite, draftIncident } from './storeSuite.ts';
 import { createTestDatabase, postgresReachable, queryDatabase } from '../testing/services.ts';
 
+const SQLITE_AUDIT_GUARDS = `
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;`;
+
 storeSuite('SqliteStore', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-store-'));
-  const store = new SqliteStore(path.join(dir, 'city.db'));
+  const file = path.join(dir, 'city.db');
+  const store = new SqliteStore(file);
+  const withFile = (fn: (db: Database.Database) => void) => {
+    const db = new Database(file);
+    try {
+      fn(db);
+    } finally {
+      db.close();
+    }
+  };
   return {
     store,
     async dispose() {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    async exec(sql) {
+      withFile((db) => db.exec(sql));
+    },
+    async tamper(sql) {
+      withFile((db) => {
+        db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
+        try {
+          db.exec(sql);
+        } finally {
+          db.exec(SQLITE_AUDIT_GUARDS);
+        }
+      });
     },
   };
 });
@@ -33,6 +59,13 @@ if (pgUp) {
       async dispose() {
         await store.close();
         await db.drop();
+      },
+      async exec(sql) {
+        await queryDatabase(db.url, sql);
+      },
+      async tamper(sql) {
+        // One multi-statement query runs as one transaction: the guards are off only inside it.
+        await queryDatabase(db.url, `ALTER TABLE audit DISABLE TRIGGER USER; ${sql}; ALTER TABLE audit ENABLE TRIGGER USER;`);
       },
     };
   });
@@ -67,23 +100,54 @@ describe.skipIf(!pgUp)('one migration set, two dialects', () => {
 });
 
 describe.skipIf(!pgUp)('PgStore across nodes', () => {
-  it('gives a lease to one node at a time and hands it over when the holder dies', async () => {
+  it('gives a lease to one node at a time, renews it for its holder, and hands it over when it lapses or is released', async () => {
     const db = await createTestDatabase();
-    const [a, b] = await Promise.all([PgStore.open(db.url, { max: 2 }), PgStore.open(db.url, { max: 2 })]);
-    const now = new Date().toISOString();
+    const [a, b] = await Promise.all([PgStore.open(db.url, { max: 4 }), PgStore.open(db.url, { max: 4 })]);
+    const now = Date.parse('2026-11-30T08:00:00.000Z');
+    const t = (s: number) => new Date(now + s * 1000).toISOString();
     try {
-      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(true);
-      expect(await b.acquireLease('scheduler', 'node-b', 10_000, now)).toBe(false);
-      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(true);
-      expect(await b.acquireLease('other', 'node-b', 10_000, now)).toBe(true);
-      // The holder's connection dies (as when its process is killed): the other node takes over.
-      const killed = await queryDatabase<{ ok: boolean }>(db.url, "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'lease scheduler node-a'");
-      expect(killed).toEqual([{ ok: true }]);
-      expect(await b.acquireLease('scheduler', 'node-b', 10_000, now)).toBe(true);
-      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(false);
-      // A clean release hands it over at once.
-      await b.releaseLease('scheduler');
-      expect(await a.acquireLease('scheduler', 'node-a', 10_000, now)).toBe(true);
+      // Many tries at once from both nodes: exactly one holder wins.
+      const tries = await Promise.all(Array.from({ length: 20 }, (_, k) => (k % 2 ? a : b).acquireLease('scheduler', `node-${k}`, 10_000, t(0))));
+      expect(tries.filter(Boolean)).toHaveLength(1);
+      const winner = `node-${tries.indexOf(true)}`;
+      const [holder, other] = tries.indexOf(true) % 2 ? [a, b] : [b, a];
+      expect(await other.acquireLease('scheduler', 'node-x', 10_000, t(5))).toBe(false);
+      expect(await holder.acquireLease('scheduler', winner, 10_000, t(8))).toBe(true);
+      // Renewed at 8 s: still held at 15 s, lapsed at 18 s.
+      expect(await other.acquireLease('scheduler', 'node-x', 10_000, t(15))).toBe(false);
+      expect(await other.acquireLease('other', 'node-x', 10_000, t(15))).toBe(true);
+      expect(await other.acquireLease('scheduler', 'node-x', 10_000, t(18))).toBe(true);
+      expect(await holder.acquireLease('scheduler', winner, 10_000, t(19))).toBe(false);
+      // Only the holder's release counts; a clean release hands it over at once.
+      await holder.releaseLease('scheduler', winner);
+      expect(await holder.acquireLease('scheduler', winner, 10_000, t(20))).toBe(false);
+      await other.releaseLease('scheduler', 'node-x');
+      expect(await holder.acquireLease('scheduler', winner, 10_000, t(20))).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it('keeps one audit chain when two nodes write at once', async () => {
+    const db = await createTestDatabase();
+    const [a, b] = await Promise.all([PgStore.open(db.url, { max: 4 }), PgStore.open(db.url, { max: 4 })]);
+    try {
+      const at = '2026-11-30T08:00:00.000Z';
+      await Promise.all(
+        Array.from({ length: 40 }, (_, k) => {
+          const node = k % 2 ? a : b;
+          if (k % 4 < 2) return node.appendAudit({ at, actorId: `u${k}`, action: 'login', entity: 'user', entityId: `u${k}` });
+          const incident = draftIncident();
+          return node.ingest([{ kind: 'incident', source: 'patrol', sourceEventId: `a-${k}`, occurredAt: at, payload: {}, incident }], () => {
+            throw new Error('no readings here');
+          });
+        }),
+      );
+      expect(await a.verifyAuditChain()).toEqual({ ok: true, checked: 40, unchained: 0 });
+      const ids = await queryDatabase<{ id: number }>(db.url, 'SELECT id FROM audit ORDER BY id');
+      expect(ids.map((r) => Number(r.id))).toEqual(Array.from({ length: 40 }, (_, k) => k + 1));
     } finally {
       await a.close();
       await b.close();

@@ -4,14 +4,19 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decide, type IncidentCommand } from '../../shared/domain/incidentMachine.ts';
-import type { Actor, Alarm, Category, Incident, Sensor, SensorState, Task, Unit } from '../../shared/domain/types.ts';
+import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
+import type { Actor, Alarm, Category, DeadlineRequest, DeadlineState, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import type { Change } from '../../shared/protocol/changes.ts';
-import type { IngestWrite, ReadingDecider, Store } from './Store.ts';
+import type { IncidentUpdate, IngestWrite, ReadingDecider, Store, UserRecord } from './Store.ts';
 
 export interface StoreHandle {
   store: Store;
   /** Close the store and remove what it stored. */
   dispose(): Promise<void>;
+  /** Run SQL on the database directly, as someone holding the file or a database login would. */
+  exec(sql: string): Promise<void>;
+  /** Run SQL with the audit log's append-only guards switched off (a forger with full access), then put them back. */
+  tamper(sql: string): Promise<void>;
 }
 
 const T0 = '2026-11-30T08:00:00.000Z';
@@ -126,7 +131,7 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
     describe('people, keys, idempotency and photos', () => {
       it('keeps users, sessions and API keys', async () => {
         expect(await store.countUsers()).toBe(0);
-        const user = { id: 'u1', username: 'amy', passwordHash: 'h', role: 'dispatcher' as const, displayName: 'Amy', districtId: 'd1', unitId: null, disabled: false };
+        const user = { id: 'u1', username: 'amy', passwordHash: 'h', role: 'dispatcher' as const, displayName: 'Amy', districtId: 'd1', unitId: null, disabled: false, kiosk: false };
         await store.createUser(user, T0);
         await expect(store.createUser({ ...user, id: 'u2' }, T0)).rejects.toThrow();
         expect(await store.countUsers()).toBe(1);
@@ -134,7 +139,7 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
         expect(await store.getUser('u1')).toEqual(user);
         expect(await store.getUser('nobody')).toBeUndefined();
 
-        const session = { tokenHash: 'tok', userId: 'u1', createdAt: T0, expiresAt: at(60) };
+        const session = { id: 'sess-1', tokenHash: 'tok', userId: 'u1', createdAt: T0, expiresAt: at(60), lastSeenAt: null };
         await store.createSession(session);
         expect(await store.getSession('tok')).toEqual(session);
         await store.deleteSession('tok');
@@ -403,6 +408,20 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
       });
     });
 
+    describe('bulk load', () => {
+      it('keeps what the load wrote and returns its result; a failing load reports its error', async () => {
+        const made = [draftIncident(), draftIncident()];
+        const result = await store.bulkLoad(async () => {
+          for (const incident of made) await store.ingest([incidentWrite(incident)], decideReading, at(0));
+          return 'loaded';
+        });
+        expect(result).toBe('loaded');
+        expect(await store.headSeq()).toBe(2);
+        expect((await Promise.all(made.map((i) => store.getIncident(i.id)))).map((i) => i?.id)).toEqual(made.map((i) => i.id));
+        await expect(store.bulkLoad(async () => Promise.reject(new Error('bad fixture')))).rejects.toThrow('bad fixture');
+      });
+    });
+
     describe('the change log', () => {
       it('appends bodies in order and serves them back by range', async () => {
         const changes = await store.appendChanges(
@@ -471,6 +490,331 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
           { minute: at(0), count: 1 },
           { minute: at(1), count: 1 },
         ]);
+      });
+    });
+
+    describe('security: accounts, sessions and keys', () => {
+      const user = (id: string, username: string, extra: Partial<UserRecord> = {}): UserRecord => ({
+        id,
+        username,
+        passwordHash: `hash-${id}`,
+        role: 'officer',
+        displayName: username,
+        districtId: 'd1',
+        unitId: null,
+        disabled: false,
+        kiosk: false,
+        ...extra,
+      });
+
+      it('lists accounts by name and changes one with its audit entry in the same transaction', async () => {
+        await store.createUser(user('u2', 'zed'), T0);
+        await store.createUser(user('u1', 'amy', { role: 'dispatcher' }), T0);
+        await store.createUser(user('u3', 'wall', { role: 'operator', kiosk: true }), T0);
+        expect((await store.listUsers()).map((u) => [u.username, u.kiosk])).toEqual([
+          ['amy', false],
+          ['wall', true],
+          ['zed', false],
+        ]);
+        const audit = { at: at(1), actorId: 'admin', action: 'user.update', entity: 'user', entityId: 'u2', before: { role: 'officer' }, after: { role: 'supervisor' } };
+        const changed = await store.updateUser('u2', { role: 'supervisor', districtId: null, disabled: true, kiosk: true, displayName: 'Zed Z' }, audit);
+        expect(changed).toEqual(user('u2', 'zed', { role: 'supervisor', districtId: null, disabled: true, kiosk: true, displayName: 'Zed Z' }));
+        expect(await store.getUser('u2')).toEqual(changed);
+        expect((await store.audit('user', 'u2')).map((e) => [e.action, e.actorId, e.after, e.outcome])).toEqual([['user.update', 'admin', { role: 'supervisor' }, 'ok']]);
+        // An empty patch reads the account back; an unknown account is undefined and audits nothing.
+        expect(await store.updateUser('u1', {})).toEqual(user('u1', 'amy', { role: 'dispatcher' }));
+        expect(await store.updateUser('ghost', { disabled: true }, { ...audit, entityId: 'ghost' })).toBeUndefined();
+        expect(await store.audit('user', 'ghost')).toEqual([]);
+        await store.updateUser('u2', { passwordHash: 'new-hash' });
+        expect((await store.findUserByUsername('zed'))?.passwordHash).toBe('new-hash');
+      });
+
+      it('lists, touches and ends sessions by token, public id or user', async () => {
+        await store.createUser(user('u1', 'amy'), T0);
+        await store.createUser(user('u2', 'bob'), T0);
+        const session = (id: string, userId: string, minute: number) => ({ id, tokenHash: `tok-${id}`, userId, createdAt: at(minute), expiresAt: at(600), lastSeenAt: null });
+        for (const s of [session('s3', 'u2', 3), session('s1', 'u1', 1), session('s2', 'u1', 2), session('s4', 'u2', 4)]) await store.createSession(s);
+        expect((await store.listSessions()).map((s) => s.id)).toEqual(['s1', 's2', 's3', 's4']);
+        await store.touchSession('tok-s2', at(30));
+        await store.touchSession('tok-none', at(30));
+        expect(await store.getSession('tok-s2')).toEqual({ ...session('s2', 'u1', 2), lastSeenAt: at(30) });
+        expect(await store.deleteSessions({})).toEqual([]);
+        expect((await store.deleteSessions({ id: 's3' })).map((s) => s.tokenHash)).toEqual(['tok-s3']);
+        expect(await store.deleteSessions({ id: 's3' })).toEqual([]);
+        // Both conditions must hold: u2 does not own s1.
+        expect(await store.deleteSessions({ id: 's1', userId: 'u2' })).toEqual([]);
+        expect((await store.deleteSessions({ userId: 'u1' })).map((s) => [s.id, s.lastSeenAt])).toEqual([
+          ['s1', null],
+          ['s2', at(30)],
+        ]);
+        expect((await store.deleteSessions({ tokenHash: 'tok-s4' })).map((s) => s.id)).toEqual(['s4']);
+        expect(await store.listSessions()).toEqual([]);
+      });
+
+      it('lists keys and revokes one once', async () => {
+        await store.createApiKey('k2', 'radio', 'hash-2', at(2));
+        await store.createApiKey('k1', 'gateway', 'hash-1', at(1));
+        expect(await store.listApiKeys()).toEqual([
+          { id: 'k1', name: 'gateway', scope: 'ingest', revoked: false, createdAt: at(1) },
+          { id: 'k2', name: 'radio', scope: 'ingest', revoked: false, createdAt: at(2) },
+        ]);
+        expect(await store.revokeApiKey('k1', at(3))).toBe(true);
+        expect(await store.revokeApiKey('k1', at(4))).toBe(false);
+        expect(await store.revokeApiKey('nope', at(4))).toBe(false);
+        expect(await store.findApiKey('hash-1')).toMatchObject({ id: 'k1', revoked: true });
+        expect((await store.listApiKeys()).map((k) => [k.id, k.revoked])).toEqual([
+          ['k1', true],
+          ['k2', false],
+        ]);
+      });
+    });
+
+    describe('the audit log', () => {
+      it('keeps entries in UTC with their outcome, refuses changes to them, and chains every row', async () => {
+        expect(await store.verifyAuditChain()).toEqual({ ok: true, checked: 0, unchained: 0 });
+        await store.appendAudit({ at: '2026-11-30T16:00:00+08:00', actorId: 'u1', action: 'login', entity: 'user', entityId: 'u1', outcome: 'failed', reason: 'bad password' });
+        await store.appendAudit({ at: at(1), actorId: 'u1', action: 'login', entity: 'user', entityId: 'u1' });
+        await store.ingest([incidentWrite(draftIncident())], decideReading, at(2));
+        expect((await store.audit('user', 'u1')).map((e) => [e.at, e.outcome, e.reason])).toEqual([
+          [T0, 'failed', 'bad password'],
+          [at(1), 'ok', undefined],
+        ]);
+        expect(await store.verifyAuditChain()).toEqual({ ok: true, checked: 3, unchained: 0 });
+        await expect(handle.exec("UPDATE audit SET reason = 'nothing happened'")).rejects.toThrow(/append-only/);
+        await expect(handle.exec('DELETE FROM audit')).rejects.toThrow(/append-only/);
+        expect(await store.verifyAuditChain()).toMatchObject({ ok: true, checked: 3 });
+      });
+
+      it('stays one chain under concurrent writers, and a rolled-back command leaves no link behind', async () => {
+        const writes: Promise<unknown>[] = [];
+        for (let k = 0; k < 12; k += 1) {
+          writes.push(store.appendAudit({ at: at(k), actorId: `u${k}`, action: 'reveal', entity: 'incident', entityId: `i${k}` }));
+          writes.push(store.ingest([incidentWrite(draftIncident({ createdAt: at(k), updatedAt: at(k) }))], decideReading, at(k)));
+        }
+        await Promise.all(writes);
+        const incident = draftIncident();
+        await store.ingest([incidentWrite(incident)], decideReading);
+        await expect(
+          store.updateIncident(incident.id, (i) => ({ decision: decide(i, { action: 'escalate', version: i.version, reason: 'slow' }, DISPATCHER, at(3)), attachPhotoId: 'nope' }), at(3)),
+        ).rejects.toThrow();
+        expect(await store.verifyAuditChain()).toEqual({ ok: true, checked: 25, unchained: 0 });
+      });
+
+      it('finds a row altered behind the store', async () => {
+        for (let k = 0; k < 3; k += 1) await store.appendAudit({ at: at(k), actorId: 'u1', action: 'login', entity: 'user', entityId: 'u1' });
+        await handle.tamper("UPDATE audit SET actor_id = 'someone-else' WHERE id = 2");
+        expect(await store.verifyAuditChain()).toMatchObject({ ok: false, brokenAt: { id: 2, problem: expect.stringMatching(/altered/) } });
+      });
+    });
+
+    describe("callers' retention", () => {
+      it('scrubs the names and phones of calls received before the cut-off, keeping the events', async () => {
+        const call = (id: string, incident: Incident): IngestWrite => ({
+          ...(incidentWrite(incident, id) as Extract<IngestWrite, { kind: 'incident' }>),
+          source: 'hotline',
+          caller: { name: `caller ${id}`, phone: '13800001234' },
+        });
+        const old = draftIncident();
+        const recent = draftIncident();
+        await store.ingest([call('call-old', old)], decideReading, at(0));
+        await store.ingest([call('call-new', recent)], decideReading, at(10));
+        expect((await store.linkedEvents(old.id)).map((e) => e.receivedAt)).toEqual([at(0)]);
+        expect(await store.scrubCallers(at(5))).toBe(1);
+        expect(await store.scrubCallers(at(5))).toBe(0);
+        expect(await store.callersOf(old.id)).toEqual([]);
+        expect((await store.callersOf(recent.id)).map((c) => c.name)).toEqual(['caller call-new']);
+        expect((await store.linkedEvents(old.id)).map((e) => e.sourceEventId)).toEqual(['call-old']);
+      });
+    });
+
+    describe('the scheduler lease', () => {
+      it('has one holder at a time, renewed by it, taken by another once it lapses or is released', async () => {
+        expect(await store.acquireLease('scheduler', 'a', 60_000, at(0))).toBe(true);
+        expect(await store.acquireLease('scheduler', 'b', 60_000, at(0.5))).toBe(false);
+        expect(await store.acquireLease('other', 'b', 60_000, at(0.5))).toBe(true);
+        expect(await store.acquireLease('scheduler', 'a', 60_000, at(0.9))).toBe(true);
+        // Renewed at 0.9 min: b still waits at 1.5, takes it at 2.
+        expect(await store.acquireLease('scheduler', 'b', 60_000, at(1.5))).toBe(false);
+        expect(await store.acquireLease('scheduler', 'b', 60_000, at(2))).toBe(true);
+        expect(await store.acquireLease('scheduler', 'a', 60_000, at(2.1))).toBe(false);
+        await store.releaseLease('scheduler', 'a');
+        expect(await store.acquireLease('scheduler', 'a', 60_000, at(2.2))).toBe(false);
+        await store.releaseLease('scheduler', 'b');
+        expect(await store.acquireLease('scheduler', 'a', 60_000, at(2.2))).toBe(true);
+      });
+
+      it('gives it to exactly one of many concurrent takers', async () => {
+        const tries = await Promise.all(Array.from({ length: 10 }, (_, k) => store.acquireLease('scheduler', `h${k}`, 60_000, at(0))));
+        expect(tries.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('deadlines', () => {
+      const deadline = (nextAt: string | null, extra: Partial<DeadlineState> = {}): DeadlineState => ({
+        stage: 'dispatch',
+        dueAt: at(10),
+        used: 0,
+        light: 'green',
+        nextAt,
+        fired: [],
+        ...extra,
+      });
+      const request = (id: string, incident: Incident, minute: number, extra: Partial<DeadlineRequest> = {}): DeadlineRequest => ({
+        id,
+        incidentId: incident.id,
+        incidentCode: incident.code,
+        districtId: incident.districtId,
+        kind: 'extension',
+        reason: 'parts on order',
+        minutes: 60,
+        status: 'pending',
+        requestedBy: 'u-officer',
+        requestedAt: at(minute),
+        decidedBy: null,
+        decidedAt: null,
+        note: null,
+        ...extra,
+      });
+      /** A command that only changes what `change` says, with its timeline entry. */
+      const edit = (change: (i: Incident) => Partial<Incident>, now: string, extra: Omit<IncidentUpdate, 'decision'> = {}) => (i: Incident): IncidentUpdate => ({
+        decision: { ok: true, incident: { ...i, ...change(i), version: i.version + 1, updatedAt: now }, entry: { at: now, action: 'note', actorId: 'u-disp', from: i.status, to: i.status } },
+        ...extra,
+      });
+
+      it('finds the cases due for a look, soonest first, and keeps the column with every write', async () => {
+        const late = draftIncident({ deadline: deadline(at(8)) });
+        const soon = draftIncident({ deadline: deadline(at(5)) });
+        const later = draftIncident({ deadline: deadline(at(30)) });
+        const none = draftIncident({ deadline: null });
+        await store.ingest([late, soon, later, none].map((i) => incidentWrite(i)), decideReading);
+        expect((await store.dueDeadlines(at(10), 10)).map((i) => i.id)).toEqual([soon.id, late.id]);
+        expect((await store.dueDeadlines(at(10), 1)).map((i) => i.id)).toEqual([soon.id]);
+        // A command moves the next look; closing the case takes it off the list.
+        await store.updateIncident(soon.id, edit(() => ({ deadline: deadline(at(20)) }), at(1)), at(1));
+        expect((await store.dueDeadlines(at(10), 10)).map((i) => i.id)).toEqual([late.id]);
+        await store.updateIncident(late.id, edit(() => ({ status: 'closed' }), at(2)), at(2));
+        expect(await store.dueDeadlines(at(60), 10).then((l) => l.map((i) => i.id))).toEqual([soon.id, later.id]);
+      });
+
+      it('recomputes deadlines in one transaction with one change per case that changed, and pages open cases', async () => {
+        const made = [draftIncident(), draftIncident(), draftIncident({ status: 'closed' })];
+        await store.ingest(made.map((i) => incidentWrite(i)), decideReading);
+        const ids = made.map((i) => i.id).sort();
+        const open = [...made].filter((i) => i.status !== 'closed').map((i) => i.id).sort();
+        expect((await store.openIncidents('', 1)).map((i) => i.id)).toEqual([open[0]]);
+        expect((await store.openIncidents(open[0]!, 10)).map((i) => i.id)).toEqual([open[1]]);
+        const head = await store.headSeq();
+        const changes = await store.refreshDeadlines([...ids, 'ghost'], (i) => (i.id === open[0] ? deadline(at(3), { light: 'yellow' }) : i.id === open[1] ? undefined : null), at(4));
+        const byIncident = new Map(changes.map((c) => (c.type === 'incident' ? [c.incident.id, c.incident.deadline ?? null] : ['', null])));
+        expect(byIncident).toEqual(new Map([[open[0], deadline(at(3), { light: 'yellow' })], [made[2]!.id, null]]));
+        expect(changes.map((c) => c.seq).sort((a, b) => a - b)).toEqual([head + 1, head + 2]);
+        // Derived data: no new version, no audit entry; the next look follows it.
+        const refreshed = await store.getIncident(open[0]!);
+        expect(refreshed).toMatchObject({ version: 1, deadline: { light: 'yellow', nextAt: at(3) } });
+        expect((await store.dueDeadlines(at(5), 10)).map((i) => i.id)).toEqual([open[0]]);
+        expect((await store.audit('incident', open[0]!)).map((e) => e.action)).toEqual(['create']);
+        expect(await store.refreshDeadlines([], () => null, at(5))).toEqual([]);
+      });
+
+      it('counts open cases whose clock ran out and is not paused as overdue', async () => {
+        const red = (extra: Partial<DeadlineState> = {}) => deadline(null, { light: 'red', used: 1.2, ...extra });
+        await store.ingest(
+          [
+            draftIncident({ deadline: red() }),
+            draftIncident({ deadline: red({ paused: true }) }),
+            draftIncident({ deadline: red(), status: 'closed' }),
+            draftIncident({ deadline: deadline(null, { light: 'yellow' }) }),
+            draftIncident(),
+          ].map((i) => incidentWrite(i)),
+          decideReading,
+        );
+        expect((await store.metricsInputs(at(-60), at(-60))).overdue).toBe(1);
+      });
+
+      it('writes extension requests with the command that makes them, and none when it fails', async () => {
+        const incident = draftIncident();
+        const other = draftIncident({ districtId: 'd2' });
+        await store.ingest([incidentWrite(incident), incidentWrite(other)], decideReading);
+        const pending = request('req-1', incident, 1);
+        await store.updateIncident(incident.id, edit(() => ({}), at(1), { requests: [pending] }), at(1));
+        await store.updateIncident(other.id, edit(() => ({}), at(2), { requests: [request('req-2', other, 2, { kind: 'suspension', minutes: null })] }), at(2));
+        // The command fails after deciding: its request is not kept.
+        await expect(store.updateIncident(incident.id, edit(() => ({}), at(3), { requests: [request('req-3', incident, 3)], attachPhotoId: 'nope' }), at(3))).rejects.toThrow();
+        expect(await store.getDeadlineRequest('req-3')).toBeUndefined();
+        expect(await store.getDeadlineRequest('req-1')).toEqual(pending);
+        expect((await store.listDeadlineRequests({ limit: 10 })).map((r) => r.id)).toEqual(['req-2', 'req-1']);
+        expect((await store.listDeadlineRequests({ limit: 1 })).map((r) => r.id)).toEqual(['req-2']);
+        expect((await store.listDeadlineRequests({ limit: 10, districtId: 'd1' })).map((r) => r.id)).toEqual(['req-1']);
+        expect((await store.listDeadlineRequests({ limit: 10, incidentId: other.id })).map((r) => r.id)).toEqual(['req-2']);
+        // Deciding it updates the same request.
+        const approved = { ...pending, status: 'approved' as const, decidedBy: 'u-sup', decidedAt: at(4) };
+        await store.updateIncident(incident.id, edit(() => ({}), at(4), { requests: [approved] }), at(4));
+        expect(await store.getDeadlineRequest('req-1')).toEqual(approved);
+        expect((await store.listDeadlineRequests({ limit: 10, status: 'pending' })).map((r) => r.id)).toEqual(['req-2']);
+        expect((await store.listDeadlineRequests({ limit: 10, status: 'approved' })).map((r) => r.id)).toEqual(['req-1']);
+      });
+
+      it('replaces the profiles at once, audited with before and after', async () => {
+        const profile = (category: string, severity: DeadlineProfile['severity'], minutes: number) =>
+          ({ category, severity, limits: { dispatch: { amount: minutes, unit: 'minutes' } } }) as unknown as DeadlineProfile;
+        expect(await store.listDeadlineProfiles()).toEqual([]);
+        const first = [profile('municipal.road', '*', 30), profile('municipal', 'high', 10)];
+        await store.saveDeadlineProfiles(first, 'u-admin', at(1));
+        expect(await store.listDeadlineProfiles()).toEqual([first[1], first[0]]);
+        const second = [profile('municipal', 'high', 15)];
+        await store.saveDeadlineProfiles(second, 'u-admin', at(2));
+        expect(await store.listDeadlineProfiles()).toEqual(second);
+        const audit = await store.audit('deadline_profiles', 'all');
+        expect(audit.map((e) => [e.action, e.actorId, e.before, e.after])).toEqual([
+          ['deadline_profiles.save', 'u-admin', [], first],
+          ['deadline_profiles.save', 'u-admin', [first[1], first[0]], second],
+        ]);
+      });
+    });
+
+    describe('evaluation records', () => {
+      it('reads the cohort created in range with its units, returns, reopens and evidence', async () => {
+        const a = draftIncident({ createdAt: at(1), updatedAt: at(1) });
+        const b = draftIncident({ createdAt: at(2), updatedAt: at(2), districtId: 'd2', category: 'municipal.drainage' });
+        const merged = draftIncident({ createdAt: at(3), updatedAt: at(3) });
+        const outside = draftIncident({ createdAt: at(120), updatedAt: at(120) });
+        await store.ingest([a, b, merged, outside].map((i) => incidentWrite(i)), decideReading);
+        const step = (id: string, action: string, now: string, extra: Omit<IncidentUpdate, 'decision'> = {}, note?: string, to?: Incident['status']) =>
+          store.updateIncident(
+            id,
+            (i) => {
+              const entry: TimelineEntry = { at: now, action, actorId: 'u-disp', from: i.status, to: to ?? i.status, ...(note === undefined ? {} : { note }) };
+              return { decision: { ok: true, incident: { ...i, status: to ?? i.status, version: i.version + 1, updatedAt: now }, entry }, ...extra };
+            },
+            now,
+          );
+        const task = (id: string, incidentId: string, unitId: string, status: Task['status'], note: string | null = null): Task => ({
+          id,
+          incidentId,
+          unitId,
+          districtId: 'd1',
+          status,
+          note,
+          version: 1,
+          createdAt: at(5),
+          updatedAt: at(5),
+        });
+        await step(a.id, 'dispatch', at(5), { tasks: [task('t1', a.id, 'unit-b', 'returned')] }, undefined, 'dispatched');
+        await step(a.id, 'return', at(6), {}, 'wrong unit');
+        await step(a.id, 'dispatch', at(7), { tasks: [task('t2', a.id, 'unit-a', 'resolved', 'fixed, photo on file')] });
+        await step(a.id, 'verify', at(8), {}, 'not fixed', 'dispatched');
+        await step(a.id, 'reopen', at(9), {}, 'again');
+        await step(b.id, 'resolve', at(9), {}, '  ', 'resolved');
+        await step(merged.id, 'merge', at(9), {}, undefined, 'merged');
+
+        const all = await store.evaluationRecords({ from: at(0), to: at(60) });
+        expect(all.map((r) => r.id)).toEqual([a.id, b.id]);
+        expect(all[0]).toMatchObject({ code: 'C20261130-0001', unitIds: ['unit-b', 'unit-a'], returns: 1, reopens: 2, evidence: true, deadline: null, clock: null, callbackResolved: null });
+        expect(all[1]).toMatchObject({ districtId: 'd2', unitIds: [], returns: 0, reopens: 0, evidence: false });
+        expect((await store.evaluationRecords({ from: at(0), to: at(60), districtId: 'd2' })).map((r) => r.id)).toEqual([b.id]);
+        expect((await store.evaluationRecords({ from: at(0), to: at(60), category: 'municipal.road' })).map((r) => r.id)).toEqual([a.id]);
+        expect(await store.evaluationRecords({ from: at(0), to: at(60), category: 'municipal.ro' })).toEqual([]);
+        expect((await store.evaluationRecords({ from: at(2), to: at(200) })).map((r) => r.id)).toEqual([b.id, outside.id]);
       });
     });
   });

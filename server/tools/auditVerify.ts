@@ -1,13 +1,14 @@
-// `npm run audit:verify`: recompute the audit log's hash chain in DATA_DIR's database and say
-// whether every row is as it was written. Exit 0 when intact, 1 when a row was altered, removed
+// `npm run audit:verify`: recompute the audit log's hash chain in the store's database (PostgreSQL
+// when DATABASE_URL is set, else DATA_DIR's file) and say whether every row is as it was written. Exit 0 when intact, 1 when a row was altered, removed
 // or inserted behind the store's back, 2 when the check could not run.
 
 import { loadConfig } from '../config.ts';
 import { SqliteStore } from '../store/SqliteStore.ts';
+import { PgStore } from '../store/PgStore.ts';
 
 async function main(): Promise<number> {
   const config = loadConfig();
-  const store = SqliteStore.open(config.dataDir);
+  const store = config.databaseUrl ? await PgStore.open(config.databaseUrl, { max: 1 }) : SqliteStore.open(config.dataDir);
   try {
     const report = await store.verifyAuditChain();
     if (report.ok) {
