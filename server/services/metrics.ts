@@ -207,7 +207,6 @@ export class MetricsService {
 
   /** Same time yesterday: the day before today's local start, up to now minus 24 hours. */
   private async yesterday(now: Date): Promise<YesterdayMetrics | null> {
-    if (!this.store.yesterdayInputs) return null;
     const todayStart = localDayStart(now.toISOString(), this.timeZone);
     const dayStart = localDayStart(new Date(Date.parse(todayStart) - 1).toISOString(), this.timeZone);
     const sameTime = new Date(now.getTime() - DAY_MS).toISOString();

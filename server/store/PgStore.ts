@@ -43,6 +43,7 @@ import type {
   PhotoRecord,
   ReadingBucket,
   ReadingDecider,
+  YesterdayInputs,
   SessionRecord,
   Store,
   UnitPosition,
@@ -1185,6 +1186,32 @@ export class PgStore implements Store {
       sensorsOnline,
       unitsAvailable: units('available'),
       unitsBusy: units('busy'),
+      dispatchMinutes,
+      arriveMinutes,
+      createdPerMinute: perMinute.map((r) => ({ minute: `${r.minute as string}:00.000Z`, count: r.n as number })),
+    };
+  }
+
+  async yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs> {
+    const range = [dayStart, sameTime];
+    const minutes = async (sql: string) => (await this.read(sql, range)).map((r) => r.m as number);
+    const [newToday, callsToday, dispatchMinutes, arriveMinutes, perMinute] = await Promise.all([
+      this.readOne('SELECT COUNT(*) AS n FROM incidents WHERE created_at >= $1 AND created_at < $2', range),
+      this.readOne("SELECT COUNT(*) AS n FROM events WHERE source = 'hotline' AND received_at >= $1 AND received_at < $2", range),
+      // Stages reached by the same time of day: a dispatch after it had not happened yet.
+      minutes(
+        `SELECT EXTRACT(EPOCH FROM (dispatched_at::timestamptz - created_at::timestamptz))::float8 / 60 AS m
+         FROM incidents WHERE created_at >= $1 AND dispatched_at IS NOT NULL AND dispatched_at < $2`,
+      ),
+      minutes(
+        `SELECT EXTRACT(EPOCH FROM (on_scene_at::timestamptz - dispatched_at::timestamptz))::float8 / 60 AS m
+         FROM incidents WHERE created_at >= $1 AND on_scene_at IS NOT NULL AND dispatched_at IS NOT NULL AND on_scene_at < $2`,
+      ),
+      this.read('SELECT substr(created_at, 1, 16) AS minute, COUNT(*) AS n FROM incidents WHERE created_at >= $1 AND created_at < $2 GROUP BY 1', [dayStart, dayEnd]),
+    ]);
+    return {
+      newToday: newToday!.n as number,
+      callsToday: callsToday!.n as number,
       dispatchMinutes,
       arriveMinutes,
       createdPerMinute: perMinute.map((r) => ({ minute: `${r.minute as string}:00.000Z`, count: r.n as number })),

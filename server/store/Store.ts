@@ -343,8 +343,8 @@ export interface Store {
   getDeadlineRequest(id: string): Promise<DeadlineRequest | undefined>;
   /** Incidents created in the range with the facts evaluation needs (see EvaluationRecord). */
   evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]>;
-  /** Yesterday's counterpart of the day's figures (optional: a store without it shows no deltas). */
-  yesterdayInputs?(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs>;
+  /** Yesterday's counterpart of the day's figures, for the vital signs' "same time yesterday". */
+  yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs>;
 }
 
 export interface YesterdayInputs {

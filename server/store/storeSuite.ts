@@ -493,6 +493,26 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
       });
     });
 
+    it("counts yesterday's figures up to the same time of day, and its whole day per minute", async () => {
+      await store.upsertUnits(UNITS);
+      const early = draftIncident({ createdAt: at(10), updatedAt: at(10) });
+      const late = draftIncident({ createdAt: at(30), updatedAt: at(30) });
+      const call: IngestWrite = { ...incidentWrite(early, 'call-y'), source: 'hotline' } as IngestWrite;
+      await store.ingest([call], decideReading, at(10));
+      await store.ingest([incidentWrite(late)], decideReading, at(30));
+      for (const [incident, t] of [[early, 15], [late, 35]] as const) {
+        await command(store, incident.id, (i) => ({ action: 'triage', version: i.version, category: 'municipal.drainage', severity: 'high' }), at(t - 1));
+        await command(store, incident.id, (i) => ({ action: 'dispatch', version: i.version, unitId: 'unit-a' }), at(t));
+      }
+      const inputs = await store.yesterdayInputs(at(0), at(20), at(60));
+      expect(inputs).toMatchObject({ newToday: 1, callsToday: 1, arriveMinutes: [] });
+      expect(inputs.dispatchMinutes.map((m) => Math.round(m * 1000) / 1000)).toEqual([5]);
+      expect([...inputs.createdPerMinute].sort((x, y) => (x.minute < y.minute ? -1 : 1))).toEqual([
+        { minute: at(10), count: 1 },
+        { minute: at(30), count: 1 },
+      ]);
+    });
+
     describe('security: accounts, sessions and keys', () => {
       const user = (id: string, username: string, extra: Partial<UserRecord> = {}): UserRecord => ({
         id,
