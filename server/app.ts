@@ -89,7 +89,7 @@ function cityReference(dir: string): CityReference {
 
 export interface StartHooks {
   /** Runs once the services exist and before anything from outside can reach them (the demo's past). */
-  beforeListen?: (services: { store: Store; ingest: IngestService; incidents: IncidentService; city: CityReference; logger: Logger }) => Promise<void>;
+  beforeListen?: (services: { store: Store; ingest: IngestService; incidents: IncidentService; deadlines: DeadlineService; city: CityReference; logger: Logger }) => Promise<void>;
 }
 
 export async function startCityServer(config: Config, hooks: StartHooks = {}): Promise<CityServer> {
@@ -244,7 +244,7 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
   deadlines.start();
   const sensorWatch = new SensorWatch(store, hub);
   sensorWatch.start();
-  await hooks.beforeListen?.({ store, ingest, incidents, city, logger });
+  await hooks.beforeListen?.({ store, ingest, incidents, deadlines, city, logger });
   const mqtt = config.mqttUrl ? new MqttSource(config.mqttUrl, ingest, logger) : null;
   await mqtt?.start();
   await new Promise<void>((resolve, reject) => {

@@ -28,14 +28,14 @@ async function main(): Promise<void> {
   let history: DemoHistory | null = null;
   const server = await startCityServer(config, {
     // An empty demo database first gets yesterday and today so far, so every chart has a past.
-    beforeListen: async ({ store, ingest, incidents, city, logger }) => {
+    beforeListen: async ({ store, ingest, incidents, deadlines, city, logger }) => {
       if (!config.simulator.enabled || !config.simulator.history) return;
       if ((await store.listIncidents({ limit: 1 })).items.length > 0) return;
       const now = new Date();
       const from = historyStart(now, config.timeZone);
       console.log(`  preparing the demo city's past (${from.toISOString().slice(0, 16)}Z → now), first start only…`);
       const started = performance.now();
-      history = new DemoHistory({ ingest, incidents, store, city }, { seed: config.simulator.seed, timeZone: config.timeZone });
+      history = new DemoHistory({ ingest, incidents, store, city, deadlines }, { seed: config.simulator.seed, timeZone: config.timeZone });
       const stats = await history.play(from, now);
       const seconds = Math.round((performance.now() - started) / 1000);
       logger.debug({ ...stats, seconds }, 'demo history played');

@@ -20,7 +20,10 @@ async function allIncidents(server: TestServer): Promise<Incident[]> {
 }
 
 function historyOf(server: TestServer, seed = 7): DemoHistory {
-  return new DemoHistory({ ingest: server.ingest, incidents: server.incidents, store: server.store, city: server.city }, { seed, timeZone: ZONE });
+  return new DemoHistory(
+    { ingest: server.ingest, incidents: server.incidents, store: server.store, city: server.city, deadlines: server.deadlines },
+    { seed, timeZone: ZONE },
+  );
 }
 
 describe("the demo city's past", () => {
@@ -77,6 +80,10 @@ describe("the demo city's past", () => {
     expect([...statuses].every((s) => s === 'closed' || s === 'new')).toBe(true);
     expect((await server.store.listUnits()).filter((u) => u.status === 'busy')).toEqual([]);
     expect((await server.store.openTaskCounts()).size).toBe(0);
+    // Returns went to arbitration and were upheld at their own time: none waits for a supervisor.
+    const requests = await server.store.listDeadlineRequests({ limit: 1000 });
+    expect(requests.filter((r) => r.status === 'pending')).toEqual([]);
+    expect(requests.every((r) => r.kind === 'return' && r.status === 'approved' && r.decidedAt! >= r.requestedAt)).toBe(true);
   });
 
   it('is the same past for the same seed', async () => {

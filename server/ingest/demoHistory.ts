@@ -10,6 +10,7 @@ import type { Incident, Task } from '../../shared/domain/types.ts';
 import type { Store } from '../store/Store.ts';
 import type { CityReference } from '../services/cityReference.ts';
 import type { IncidentService } from '../services/incidents.ts';
+import type { DeadlineService } from '../services/deadlines.ts';
 import type { IngestService } from './ingestService.ts';
 import { CityDay, type Generated } from './cityDay.ts';
 import { planCase, type CaseStep, type StageLimitsMin } from './casePlan.ts';
@@ -46,7 +47,7 @@ export class DemoHistory {
   readonly stats: HistoryStats = { events: 0, cases: 0, commands: 0, refused: 0, pending: 0 };
 
   constructor(
-    private readonly deps: { ingest: IngestService; incidents: IncidentService; store: Store; city: CityReference },
+    private readonly deps: { ingest: IngestService; incidents: IncidentService; store: Store; city: CityReference; deadlines?: DeadlineService },
     private readonly options: { seed: number; timeZone: string },
   ) {
     this.rng = seedrandom(`history:${options.seed}`);
@@ -142,6 +143,16 @@ export class DemoHistory {
     }
   }
 
+  /** A return goes to the supervisor for arbitration (退回仲裁); in the past it was upheld at once. */
+  private async upholdReturn(incidentId: string, now: Date): Promise<void> {
+    const { store, deadlines } = this.deps;
+    if (!deadlines) return;
+    const pending = await store.listDeadlineRequests({ incidentId, status: 'pending', limit: 10 });
+    for (const request of pending.filter((r) => r.kind === 'return')) {
+      await deadlines.decide(request.id, true, '确属他单位职责 / not theirs indeed', SIM_SUPERVISOR, now);
+    }
+  }
+
   private async step(incident: Incident, step: CaseStep, now: Date): Promise<boolean> {
     const { incidents, store, city } = this.deps;
     switch (step.kind) {
@@ -160,7 +171,9 @@ export class DemoHistory {
         const unit = task ? await store.getUnit(task.unitId) : undefined;
         if (!task || !unit) return false;
         const extra = step.kind === 'resolve' ? { note: '已处置 / handled' } : step.kind === 'return' ? { reason: '不属本单位职责 / not ours' } : {};
-        return (await incidents.actOnTask(task.id, { action: step.kind, version: task.version, ...extra }, simOfficerOf(unit), now)).ok;
+        const done = (await incidents.actOnTask(task.id, { action: step.kind, version: task.version, ...extra }, simOfficerOf(unit), now)).ok;
+        if (done && step.kind === 'return') await this.upholdReturn(incident.id, now);
+        return done;
       }
       case 'verify':
         return (

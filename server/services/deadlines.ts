@@ -264,11 +264,14 @@ export class DeadlineService {
     return this.finish(result, () => created!);
   }
 
-  /** A supervisor approves (the clock stops from now; a return is upheld) or refuses a waiting request. */
-  async decide(requestId: string, approve: boolean, note: string | undefined, actor: Actor): Promise<CommandOutcome<DeadlineRequest>> {
+  /**
+   * A supervisor approves (the clock stops from now; a return is upheld) or refuses a waiting
+   * request. `at`: when it was decided — the demo's past passes its own time; people decide now.
+   */
+  async decide(requestId: string, approve: boolean, note: string | undefined, actor: Actor, at?: Date): Promise<CommandOutcome<DeadlineRequest>> {
     const request = await this.store.getDeadlineRequest(requestId);
     if (!request) return { ok: false, kind: 'not_found', message: `no request ${requestId}` };
-    const now = this.now();
+    const now = at ? at.toISOString() : this.now();
     let decided: DeadlineRequest | undefined;
     const result = await this.store.updateIncident(
       request.incidentId,
