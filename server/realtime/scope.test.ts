@@ -40,4 +40,21 @@ describe("an officer's live stream", () => {
     expect(frames).not.toContain('"type":"metrics"');
     officer.close();
   });
+
+  it('also carries a case in another district once it is dispatched to their own unit, and its detail answers', async () => {
+    const officerCookie = await login(server.url, 'officer');
+    const dispatcher = await login(server.url, 'dispatcher');
+    const me = (await getJson(server.url, '/api/auth/me', { cookie: officerCookie })).body.user;
+    const away = server.city.addresses.find((a) => a.districtId !== me.districtId)!;
+    const officer = new LiveClient(server.url, officerCookie);
+    await officer.until(() => officer.snapshots.length === 1, 'snapshot');
+    const id = (await ingest(server.url, [patrolReport({ payload: { category: SAMPLE_CATEGORY, text: 'across the line', location: away.location } })])).body.results[0].incidentId;
+    expect((await getJson(server.url, `/api/incidents/${id}`, { cookie: officerCookie })).status).toBe(404);
+
+    await postJson(server.url, `/api/incidents/${id}/actions`, { action: 'triage', version: 1, category: SAMPLE_CATEGORY, severity: 'low' }, { cookie: dispatcher });
+    await postJson(server.url, `/api/incidents/${id}/actions`, { action: 'dispatch', version: 2, unitId: me.unitId, reason: 'specialist crew' }, { cookie: dispatcher });
+    await officer.until(() => officer.facts().some((c) => c.type === 'incident' && c.incident.id === id), 'the case their unit holds');
+    expect((await getJson(server.url, `/api/incidents/${id}`, { cookie: officerCookie })).status).toBe(200);
+    officer.close();
+  });
 });

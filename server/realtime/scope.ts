@@ -6,8 +6,8 @@ import type { User } from '../../shared/domain/types.ts';
 import { grantOf } from '../../shared/security/policy.ts';
 
 /**
- * `city`: everything. `district`: an officer's district's incidents, sensors and units, and only
- * their own unit's tasks. `records`: the city's cases, alarms and figures without the units'
+ * `city`: everything. `district`: an officer's district's incidents, sensors and units, the cases
+ * their own unit holds wherever they are, and only their own unit's tasks. `records`: the city's cases, alarms and figures without the units'
  * live positions (roles the policy table does not grant `unit.read`: admin, auditor).
  */
 export type Scope = { kind: 'city' } | { kind: 'records' } | { kind: 'district'; districtId: string; unitId: string };
@@ -43,7 +43,8 @@ export function isVisible(scope: Scope, change: Change, sensorDistrict: (id: str
   const d = scope.districtId;
   switch (change.type) {
     case 'incident':
-      return change.incident.districtId === d;
+      // A crew sent across the district line still sees the case it holds.
+      return change.incident.districtId === d || change.incident.unitId === scope.unitId;
     case 'task':
       return change.task.unitId === scope.unitId;
     case 'alarm':

@@ -19,8 +19,10 @@ export type CommandOutcome<T> =
   | { ok: false; kind: 'refused'; refusal: Refusal };
 
 /** Which incidents an actor may see at all; others answer 404, as if they did not exist. */
-export function canSee(actor: Actor, incident: Pick<Incident, 'districtId'>): boolean {
+export function canSee(actor: Actor, incident: Pick<Incident, 'districtId' | 'unitId'>): boolean {
   if (actor.role !== 'officer') return true;
+  // Their district's cases, and the case their own unit holds when it was sent across the line.
+  if (actor.unitId !== undefined && incident.unitId === actor.unitId) return true;
   return actor.districtId !== undefined && incident.districtId === actor.districtId;
 }
 
