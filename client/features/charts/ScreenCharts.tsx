@@ -43,7 +43,7 @@ function optionsOf(state: AppState, rates: readonly EvaluationRow[] | null, them
     },
     ranking: {
       deps: [rates, ui.districts, locale],
-      option: () => rankingOption(districtRanking(rates ?? [], 6), names, { response: tr('chart.rate.response'), resolution: tr('chart.rate.resolution'), satisfaction: tr('chart.rate.satisfaction') }, theme),
+      option: () => rankingOption(districtRanking(rates ?? [], 6), names, { response: tr('chart.rate.response'), resolution: tr('chart.rate.resolution'), satisfaction: tr('chart.rate.satisfaction'), none: tr('chart.ranking.none') }, theme),
     },
     deadline: {
       deps: [city.incidents, locale],
@@ -69,7 +69,6 @@ export function ScreenCharts() {
   const refs = useRef<Partial<Record<ChartName, HTMLDivElement | null>>>({});
   // Set from the redraw, not a store selector: selectors run inside every store flush.
   const [hasClocks, setHasClocks] = useState(false);
-  const [hasRates, setHasRates] = useState(true);
 
   useEffect(() => {
     const charts = new Map<ChartName, echarts.ECharts>();
@@ -91,7 +90,6 @@ export function ScreenCharts() {
         // Merge (cheap) but replace the series, whose number can change (yesterday appears).
         chart.setOption(option(), { replaceMerge: ['series'], lazyUpdate: true });
         if (name === 'deadline') setHasClocks(deadlineShare(useAppStore.getState().city.incidents).within !== null);
-        if (name === 'ranking') setHasRates(rates === null || districtRanking(rates, 1).length > 0);
       }
       recordSample('chartUpdates', performance.now() - started);
     };
@@ -154,7 +152,7 @@ export function ScreenCharts() {
     <div className="screen__charts">
       {panel('hourly', t('chart.hourly.title'))}
       {panel('categories', t('chart.categories.title'))}
-      {panel('ranking', t('chart.ranking.title'), <span className="tag">{hasRates ? t('supervise.month') : t('chart.ranking.none')}</span>)}
+      {panel('ranking', t('chart.ranking.title'), <span className="tag">{t('supervise.month')}</span>)}
       {panel('deadline', t('chart.deadline.title'), hasClocks ? null : <span className="tag">{t('chart.deadline.none')}</span>)}
       {panel('alarms', t('chart.alarms.title'))}
     </div>

@@ -46,14 +46,15 @@ describe('chart series', () => {
     expect(ranked.map((r) => r.districtId)).toEqual(['A', 'B']);
     expect(ranked[0]).toMatchObject({ response: 0.9, resolution: 0.8, satisfaction: 0.7, score: 0.8 });
     expect(districtRanking(rows).map((r) => r.districtId)).toEqual(['A', 'B', 'D']);
-    const option = rankingOption(ranked, { A: '甲区' }, { response: 'R', resolution: 'S', satisfaction: 'M' }, theme);
+    const option = rankingOption(ranked, { A: '甲区' }, { response: 'R', resolution: 'S', satisfaction: 'M', none: 'N' }, theme);
     // Best at the top: ECharts draws category axes bottom-up.
     expect(option.yAxis.data).toEqual(['B', '甲区']);
     expect(option.series[0]!.data).toEqual([50, 90]);
     expect(option.series[1]!.data).toEqual([null, 80]);
     // The axis starts a step below the lowest rate shown (50%).
     expect(option.xAxis.min).toBe(40);
-    expect(rankingOption([], {}, { response: 'R', resolution: 'S', satisfaction: 'M' }, theme).xAxis.min).toBe(90);
+    const none = rankingOption([], {}, { response: 'R', resolution: 'S', satisfaction: 'M', none: 'N' }, theme);
+    expect([none.xAxis.show, none.legend.show, none.title.show, option.xAxis.show, option.title.show]).toEqual([false, false, true, true, false]);
   });
 
   it('ranks this local month: from local midnight of day 1', () => {

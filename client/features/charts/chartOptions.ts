@@ -58,7 +58,7 @@ export function categoriesOption(top: NamedCount[], label: string, theme: ChartT
   };
 }
 
-export function rankingOption(rows: DistrictRates[], names: Record<string, string>, labels: { response: string; resolution: string; satisfaction: string }, theme: ChartTheme) {
+export function rankingOption(rows: DistrictRates[], names: Record<string, string>, labels: { response: string; resolution: string; satisfaction: string; none: string }, theme: ChartTheme) {
   const { fs, ...rest } = base(theme);
   const ordered = [...rows].reverse();
   const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
@@ -68,10 +68,12 @@ export function rankingOption(rows: DistrictRates[], names: Record<string, strin
   const min = Math.max(0, Math.floor(lowest / 10) * 10 - 10);
   return {
     ...rest,
-    legend: legend(fs, [labels.response, labels.resolution, labels.satisfaction]),
+    // No rated district yet: say so where the bars would be, rather than draw bare axes.
+    title: { show: rows.length === 0, text: labels.none, left: 'center', top: 'middle', textStyle: { color: TEXT, fontSize: fs, fontWeight: 'normal' } },
+    legend: { ...legend(fs, [labels.response, labels.resolution, labels.satisfaction]), show: rows.length > 0 },
     grid: { left: fs * 0.4, right: fs * 0.8, top: fs * 2, bottom: fs * 0.4, containLabel: true },
-    xAxis: { type: 'value', min, max: 100, axisLabel: { color: TEXT, fontSize: fs, formatter: '{value}%' }, splitLine: { lineStyle: { color: SPLIT } } },
-    yAxis: { type: 'category', data: ordered.map((r) => names[r.districtId] ?? r.districtId), axisLabel: { color: TEXT, fontSize: fs, width: fs * 7, overflow: 'truncate' }, axisTick: { show: false }, axisLine: { lineStyle: { color: AXIS } } },
+    xAxis: { show: rows.length > 0, type: 'value', min, max: 100, axisLabel: { color: TEXT, fontSize: fs, formatter: '{value}%' }, splitLine: { lineStyle: { color: SPLIT } } },
+    yAxis: { show: rows.length > 0, type: 'category', data: ordered.map((r) => names[r.districtId] ?? r.districtId), axisLabel: { color: TEXT, fontSize: fs, width: fs * 7, overflow: 'truncate' }, axisTick: { show: false }, axisLine: { lineStyle: { color: AXIS } } },
     series: [bar(labels.response, '#3d8bfd', (r) => r.response), bar(labels.resolution, '#36cfc9', (r) => r.resolution), bar(labels.satisfaction, '#fadb14', (r) => r.satisfaction)],
   };
 }
