@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ingestBench } from './ingestBench.ts';
 import { latencyBench, stormBench } from './clusterBench.ts';
 import { clientBench } from './clientBench.ts';
+import { reducerBench } from './reducerBench.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -19,6 +20,7 @@ const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
   latency: () => latencyBench(full ? 500 : 100),
   storm: () => stormBench(500),
   // Quick: 45 s per mode after 15 s of warm-up; full: C3's 30 minutes per mode.
+  reducer: () => reducerBench({ incidents: 10_000, sensors: 20_000, batchSize: 2000, rounds: full ? 200 : 40 }),
   client: () => clientBench({ durationSec: full ? 1800 : 45, warmupSec: 15, incidents: 10_000, sensors: 20_000, eventsPerSec: 2000 }),
 };
 
@@ -88,6 +90,17 @@ for (const name of wanted) {
       'SIGKILL A, resume on B': { screens: r.screens, seconds: fmt(r.resumeSeconds), complete: r.complete },
     });
     console.log(`S5 target: all ${r.screens} resumed with no gap and no duplicate within 15 s (${r.startedOnA} screens were on A; ${r.changes} changes in the log, ${r.reconnects} reconnections)`);
+  }
+  if (name === 'reducer') {
+    const r = result as Awaited<ReturnType<typeof reducerBench>>;
+    const row = (t: { p50: number; p95: number; mean: number }) => ({ 'p50 ms': fmt(t.p50), 'p95 ms': fmt(t.p95), 'mean ms': fmt(t.mean) });
+    console.table({
+      'store commit, 2,000 events (5 reports)': row(r.mixed.new),
+      'copy-every-touched-table (baseline)': row(r.mixed.old),
+      'store commit, 2,000 readings only': row(r.readingsOnly.new),
+      'copy-every-touched-table, readings only (baseline)': row(r.readingsOnly.old),
+    });
+    console.log(`one flush of ${r.batchSize} events into ${r.incidents} incidents + ${r.sensors} sensors, ${r.rounds} rounds; baseline/new p50: mixed ${(r.mixed.old.p50 / r.mixed.new.p50).toFixed(1)}×, readings ${(r.readingsOnly.old.p50 / r.readingsOnly.new.p50).toFixed(1)}× (C1 target: flush ≤ 4 ms)`);
   }
   if (name === 'client') printClient(result as Awaited<ReturnType<typeof clientBench>>);
   const out = path.join(here, 'results', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

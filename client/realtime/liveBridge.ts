@@ -3,7 +3,7 @@
 // through the shared reducer. A gap in the seq makes it ask the server to resume.
 
 import { io, type Socket } from 'socket.io-client';
-import { applyBatch, fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
+import { batchDelta, fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
 import {
   LIVE_NAMESPACE,
   type ChangeBatch,
@@ -13,6 +13,7 @@ import {
 } from '../../shared/protocol/changes.ts';
 import { feedAfter, feedFromIncidents, type FeedItem } from '../features/feed/feedItems.ts';
 import type { AppState, ConnectionSlice } from '../store/cityStore.ts';
+import { commitDelta, noChanges, type FlushChanges } from '../store/commitDelta.ts';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -51,6 +52,8 @@ export interface Applied {
   city: CityState;
   feed: FeedItem[];
   gapFrom: number | null;
+  /** The ids each table changed, for readers that update by id. */
+  changes: FlushChanges;
 }
 
 /**
@@ -71,28 +74,34 @@ export function mergeContiguous(buffered: readonly Buffered[]): Buffered[] {
   return out;
 }
 
-/** Pure: apply buffered messages in order. A gap stops the batch run; the rest waits for resume. */
+/**
+ * Apply buffered messages in order (see `commitDelta`: sensor readings are written into the
+ * given state's sensor table; the rest is copied). A gap stops the batch run; the rest waits
+ * for resume.
+ */
 export function applyBuffered(city: CityState, feed: FeedItem[], buffered: readonly Buffered[]): Applied {
   let gapFrom: number | null = null;
+  let changes = noChanges();
   for (const item of mergeContiguous(buffered)) {
     if (item.kind === 'snapshot') {
       city = fromSnapshot(item.snapshot);
       feed = feedFromIncidents(item.snapshot.incidents);
       gapFrom = null;
+      changes = noChanges(true);
       continue;
     }
     if (gapFrom !== null) continue;
-    const outcome = applyBatch(city, item.batch);
+    const outcome = batchDelta(city, item.batch);
     if (outcome.kind === 'gap') {
       gapFrom = outcome.expectedFrom - 1;
       continue;
     }
     if (outcome.kind === 'applied') {
       feed = feedAfter(feed, item.batch.changes.filter((c) => c.seq > city.seq || c.type !== 'incident'));
-      city = outcome.state;
+      city = commitDelta(city, outcome.delta, changes);
     }
   }
-  return { city, feed, gapFrom };
+  return { city, feed, gapFrom, changes };
 }
 
 export class LiveBridge {
@@ -182,6 +191,7 @@ export class LiveBridge {
     this.store.setState({
       city: applied.city,
       feed: applied.feed,
+      changes: applied.changes,
       connection: { ...state.connection, state: 'live', lastDataAt: this.scheduler.now(), disconnectedAt: null },
     });
     if (applied.gapFrom !== null) this.resume(applied.gapFrom);

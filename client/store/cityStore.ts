@@ -7,6 +7,7 @@ import type { Category, User } from '../../shared/domain/types.ts';
 import type { Locale } from '../../shared/i18n/index.ts';
 import type { FeedItem } from '../features/feed/feedItems.ts';
 import type { Presence } from '../../shared/protocol/changes.ts';
+import { noChanges, type FlushChanges } from './commitDelta.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -35,6 +36,8 @@ export interface UiSlice {
 export interface AppState {
   connection: ConnectionSlice;
   city: CityState;
+  /** The ids the last flush changed (sensor readings are written in place: follow these). */
+  changes: FlushChanges;
   feed: FeedItem[];
   ui: UiSlice;
   /** Who else has each incident open (desk roles only). */
@@ -45,6 +48,7 @@ export function initialState(locale: Locale): AppState {
   return {
     connection: { state: 'connecting', lastDataAt: null, disconnectedAt: null },
     city: emptyCity(),
+    changes: noChanges(true),
     feed: [],
     ui: { locale, timeZone: 'UTC', user: null, categories: {}, districts: {} },
     presence: {},

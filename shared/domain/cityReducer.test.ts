@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyBatch, applyChange, emptyCity, fromSnapshot, type CityState } from './cityReducer.ts';
+import { applyBatch, applyChange, applyDelta, batchDelta, emptyCity, fromSnapshot, type CityState } from './cityReducer.ts';
 import { openIncident } from './incidentFactory.ts';
 import type { Change, Snapshot } from '../protocol/changes.ts';
 import type { Incident, IncidentStatus } from './types.ts';
@@ -75,5 +75,30 @@ describe('applyBatch', () => {
   it('an empty batch still moves the cursor (changes this screen may not see)', () => {
     const outcome = applyBatch(emptyCity(), { fromSeq: 1, toSeq: 9, changes: [] });
     expect(outcome.state.seq).toBe(9);
+  });
+
+  it('leaves unchanged entries, and tables the batch does not touch, as the same objects', () => {
+    const start = applyBatch(fromSnapshot(snapshot), { fromSeq: 1, toSeq: 2, changes: script('i:a:new i:b:new') }).state;
+    const next = applyBatch(start, { fromSeq: 3, toSeq: 4, changes: script('i:a:triaged s:S1:7', 3) }).state;
+    expect(next.incidents).not.toBe(start.incidents);
+    expect(next.incidents.b).toBe(start.incidents.b);
+    expect(next.incidents.a).not.toBe(start.incidents.a);
+    expect(next.sensors.S1?.value).toBe(7);
+    expect(next.tasks).toBe(start.tasks);
+    expect(next.units).toBe(start.units);
+    expect(next.alarms).toBe(start.alarms);
+  });
+
+  it('a delta names each changed id once, the last write winning, and reads without writing', () => {
+    const start = fromSnapshot(snapshot);
+    const frozen = JSON.stringify(start);
+    const outcome = batchDelta(start, { fromSeq: 1, toSeq: 4, changes: script('i:a:new s:S1:3 i:a:triaged s:S1:4 s:UNKNOWN:1') });
+    expect(JSON.stringify(start)).toBe(frozen);
+    if (outcome.kind !== 'applied') throw new Error(outcome.kind);
+    expect([...outcome.delta.incidents.keys()]).toEqual(['a']);
+    expect(outcome.delta.incidents.get('a')?.status).toBe('triaged');
+    expect([...outcome.delta.sensors.keys()]).toEqual(['S1']);
+    expect(outcome.delta.sensors.get('S1')).toMatchObject({ value: 4, kind: 'water_level' });
+    expect(applyDelta(start, outcome.delta)).toEqual(applyBatch(start, { fromSeq: 1, toSeq: 4, changes: script('i:a:new s:S1:3 i:a:triaged s:S1:4 s:UNKNOWN:1') }).state);
   });
 });

@@ -37,6 +37,32 @@ export function fromSnapshot(snapshot: Snapshot): CityState {
   };
 }
 
+export type TableName = 'incidents' | 'tasks' | 'units' | 'sensors' | 'alarms';
+export const TABLES: readonly TableName[] = ['incidents', 'tasks', 'units', 'sensors', 'alarms'];
+
+/**
+ * What a batch changes: the new entry for each id it touches, per table (the last write wins),
+ * the metrics if they moved, and the new seq. Computed without copying any table, so its cost is
+ * the batch's, whatever the city's size; committing it is the caller's choice (see `applyDelta`).
+ */
+export interface CityDelta {
+  seq: number;
+  incidents: Map<string, Incident>;
+  tasks: Map<string, Task>;
+  units: Map<string, Unit>;
+  sensors: Map<string, SensorView>;
+  alarms: Map<string, Alarm>;
+  /** Undefined when the batch carries no metrics. */
+  metrics: CityMetrics | undefined;
+}
+
+export type DeltaOutcome =
+  | { kind: 'applied'; delta: CityDelta }
+  /** Everything in the batch was already applied (a resend after resume): nothing changes. */
+  | { kind: 'stale' }
+  /** The batch starts after a hole: the client must resume from `expectedFrom`. */
+  | { kind: 'gap'; expectedFrom: number };
+
 export type BatchOutcome =
   | { kind: 'applied'; state: CityState }
   /** Everything in the batch was already applied (a resend after resume): nothing changes. */
@@ -45,31 +71,74 @@ export type BatchOutcome =
   | { kind: 'gap'; state: CityState; expectedFrom: number };
 
 /**
- * Apply one batch. Tables touched by the batch are copied once, then mutated in place, so a
- * batch of thousands of changes costs one copy per table rather than one per change.
- * Changes at or below the state's seq were already applied and are skipped.
+ * Pure: what `batch` changes in `state`, read but never written. Changes at or below the
+ * state's seq were already applied and are skipped; telemetry is latest-value and always applies.
  */
-export function applyBatch(state: CityState, batch: ChangeBatch): BatchOutcome {
-  if (batch.fromSeq > state.seq + 1) return { kind: 'gap', state, expectedFrom: state.seq + 1 };
-  if (batch.toSeq < state.seq && batch.changes.every((c) => !isTelemetry(c))) return { kind: 'stale', state };
-
-  const next: CityState = { ...state };
-  const copied = new Set<keyof CityState>();
-  const table = <K extends 'incidents' | 'tasks' | 'units' | 'sensors' | 'alarms'>(key: K): CityState[K] => {
-    if (!copied.has(key)) {
-      next[key] = { ...state[key] } as CityState[K];
-      copied.add(key);
-    }
-    return next[key];
+export function batchDelta(state: CityState, batch: ChangeBatch): DeltaOutcome {
+  if (batch.fromSeq > state.seq + 1) return { kind: 'gap', expectedFrom: state.seq + 1 };
+  if (batch.toSeq < state.seq && batch.changes.every((c) => !isTelemetry(c))) return { kind: 'stale' };
+  const delta: CityDelta = {
+    seq: Math.max(state.seq, batch.toSeq),
+    incidents: new Map(),
+    tasks: new Map(),
+    units: new Map(),
+    sensors: new Map(),
+    alarms: new Map(),
+    metrics: undefined,
   };
-
   for (const change of batch.changes) {
-    // Facts at or below what we hold were seen before; telemetry is latest-value and always applies.
     if (!isTelemetry(change) && change.seq <= state.seq) continue;
-    applyOne(next, change, table);
+    switch (change.type) {
+      case 'incident':
+        delta.incidents.set(change.incident.id, change.incident);
+        break;
+      case 'task':
+        delta.tasks.set(change.task.id, change.task);
+        break;
+      case 'unit':
+        delta.units.set(change.unit.id, change.unit);
+        break;
+      case 'sensor': {
+        const known = delta.sensors.get(change.sensor.id) ?? state.sensors[change.sensor.id];
+        // A value for a sensor this screen has no registry entry for cannot be drawn; skip it.
+        if (known) delta.sensors.set(change.sensor.id, { ...known, ...change.sensor });
+        break;
+      }
+      case 'alarm':
+        delta.alarms.set(change.alarm.id, change.alarm);
+        break;
+      case 'metrics':
+        delta.metrics = change.metrics;
+        break;
+      case 'notice':
+        break;
+    }
   }
-  next.seq = Math.max(state.seq, batch.toSeq);
-  return { kind: 'applied', state: next };
+  return { kind: 'applied', delta };
+}
+
+/**
+ * Pure: the state after `delta`. A table the delta touches is copied once (its untouched entries
+ * keep their identity); a table it does not touch is the same object as before.
+ */
+export function applyDelta(state: CityState, delta: CityDelta): CityState {
+  const next: CityState = { ...state, seq: delta.seq };
+  if (delta.metrics !== undefined) next.metrics = delta.metrics;
+  for (const name of TABLES) {
+    const changes: Map<string, unknown> = delta[name];
+    if (changes.size === 0) continue;
+    const table: Record<string, unknown> = { ...state[name] };
+    for (const [id, entry] of changes) table[id] = entry;
+    (next as unknown as Record<TableName, unknown>)[name] = table;
+  }
+  return next;
+}
+
+/** Apply one batch: `batchDelta`, then `applyDelta`. */
+export function applyBatch(state: CityState, batch: ChangeBatch): BatchOutcome {
+  const outcome = batchDelta(state, batch);
+  if (outcome.kind === 'applied') return { kind: 'applied', state: applyDelta(state, outcome.delta) };
+  return { ...outcome, state };
 }
 
 /** Convenience for tests and replays: each change as its own one-change batch. */
@@ -80,35 +149,4 @@ export function applyChange(state: CityState, change: Change): CityState {
 
 function isTelemetry(change: Change): boolean {
   return change.type === 'sensor' || change.type === 'unit' || change.type === 'metrics';
-}
-
-type TableGetter = <K extends 'incidents' | 'tasks' | 'units' | 'sensors' | 'alarms'>(key: K) => CityState[K];
-
-function applyOne(next: CityState, change: Change, table: TableGetter): void {
-  switch (change.type) {
-    case 'incident':
-      table('incidents')[change.incident.id] = change.incident;
-      break;
-    case 'task':
-      table('tasks')[change.task.id] = change.task;
-      break;
-    case 'unit':
-      table('units')[change.unit.id] = change.unit;
-      break;
-    case 'sensor': {
-      const sensors = table('sensors');
-      const known = sensors[change.sensor.id];
-      // A value for a sensor this screen has no registry entry for cannot be drawn; skip it.
-      if (known) sensors[change.sensor.id] = { ...known, ...change.sensor };
-      break;
-    }
-    case 'alarm':
-      table('alarms')[change.alarm.id] = change.alarm;
-      break;
-    case 'metrics':
-      next.metrics = change.metrics;
-      break;
-    case 'notice':
-      break;
-  }
 }

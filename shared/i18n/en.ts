@@ -325,7 +325,7 @@ export const en = {
   'chart.hourly.title': 'Incidents per hour',
   'chart.categories.title': 'Top categories (open)',
   'chart.ranking.title': 'District ranking',
-  'chart.provisional': 'Provisional',
+  'chart.ranking.none': 'No rated cases yet',
   'chart.deadline.title': 'Within deadline',
   'chart.deadline.none': 'No clocks yet',
   'chart.alarms.title': 'Sensor alarms today',

@@ -327,7 +327,7 @@ export const zhCN: Record<MessageKey, string> = {
   'chart.hourly.title': '每小时案件量',
   'chart.categories.title': '在办案件类别排行',
   'chart.ranking.title': '各区考评排名',
-  'chart.provisional': '暂行口径',
+  'chart.ranking.none': '暂无考评数据',
   'chart.deadline.title': '按时办理占比',
   'chart.deadline.none': '暂无时限数据',
   'chart.alarms.title': '今日感知报警',

@@ -13,7 +13,9 @@ import { useAppStore, type AppState } from '../../store/cityStore.ts';
 import { useT } from '../../i18n/useT.ts';
 import { recordSample } from '../perf/perfProbe.ts';
 import { formatNumber } from '../kpis/kpiFormat.ts';
-import { alarmsByHour, deadlineShare, districtRanking, hourlySeries, topCategories } from './chartData.ts';
+import type { EvaluationRow } from '../../../shared/domain/evaluation.ts';
+import { api } from '../../api/http.ts';
+import { alarmsByHour, deadlineShare, districtRanking, hourlySeries, monthStart, topCategories } from './chartData.ts';
 import { alarmsOption, categoriesOption, deadlineOption, hourlyOption, rankingOption, type ChartTheme } from './chartOptions.ts';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
@@ -21,9 +23,11 @@ echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, Titl
 const CHARTS = ['hourly', 'categories', 'ranking', 'deadline', 'alarms'] as const;
 type ChartName = (typeof CHARTS)[number];
 const REDRAW_MS = 1000;
+/** The district ranking is the evaluation's (server-side, this month's cases): asked once a minute, and on reconnect. */
+const RATES_MS = 60_000;
 
 /** Each chart's option from the state, with the inputs it depends on (to skip unchanged redraws). */
-function optionsOf(state: AppState, theme: ChartTheme): Record<ChartName, { deps: unknown[]; option: () => echarts.EChartsCoreOption }> {
+function optionsOf(state: AppState, rates: readonly EvaluationRow[] | null, theme: ChartTheme): Record<ChartName, { deps: unknown[]; option: () => echarts.EChartsCoreOption }> {
   const { city, ui } = state;
   const locale: Locale = ui.locale;
   const tr = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(locale, key, params);
@@ -38,8 +42,8 @@ function optionsOf(state: AppState, theme: ChartTheme): Record<ChartName, { deps
       option: () => categoriesOption(topCategories(city.incidents, ui.categories, locale, tr('chart.uncategorised')), tr('chart.openIncidents'), theme),
     },
     ranking: {
-      deps: [city.incidents, ui.districts, locale],
-      option: () => rankingOption(districtRanking(city.incidents, 6), names, { response: tr('chart.rate.response'), resolution: tr('chart.rate.resolution'), satisfaction: tr('chart.rate.satisfaction') }, theme),
+      deps: [rates, ui.districts, locale],
+      option: () => rankingOption(districtRanking(rates ?? [], 6), names, { response: tr('chart.rate.response'), resolution: tr('chart.rate.resolution'), satisfaction: tr('chart.rate.satisfaction'), none: tr('chart.ranking.none') }, theme),
     },
     deadline: {
       deps: [city.incidents, locale],
@@ -73,10 +77,11 @@ export function ScreenCharts() {
       if (el) charts.set(name, echarts.init(el, undefined, { renderer: 'canvas' }));
     }
     const drawn: Partial<Record<ChartName, unknown[]>> = {};
+    let rates: EvaluationRow[] | null = null;
     const draw = () => {
       const started = performance.now();
       const theme = { fontSize: parseFloat(getComputedStyle(document.documentElement).fontSize) || 16 };
-      const all = optionsOf(useAppStore.getState(), theme);
+      const all = optionsOf(useAppStore.getState(), rates, theme);
       for (const [name, chart] of charts) {
         const { deps, option } = all[name];
         const withTheme = [...deps, theme.fontSize];
@@ -99,6 +104,22 @@ export function ScreenCharts() {
     });
     // The current hour moves on even when nothing else changes.
     const clock = setInterval(draw, 60_000);
+    let disposed = false;
+    const loadRates = () =>
+      api
+        .get<{ rows: EvaluationRow[] }>(`/api/metrics/table?by=district&from=${encodeURIComponent(monthStart(new Date().toISOString(), useAppStore.getState().ui.timeZone))}`)
+        .then((r) => {
+          if (disposed) return;
+          rates = r.rows;
+          draw();
+        })
+        // Kept as it was: the next minute (or reconnect) asks again.
+        .catch(() => undefined);
+    void loadRates();
+    const ratesTimer = setInterval(() => void loadRates(), RATES_MS);
+    const reconnected = useAppStore.subscribe((state, previous) => {
+      if (state.connection.state === 'live' && previous.connection.state !== 'live' && previous.connection.state !== 'connecting') void loadRates();
+    });
     const resize = new ResizeObserver(() => {
       for (const chart of charts.values()) chart.resize();
       for (const name of CHARTS) delete drawn[name];
@@ -106,9 +127,12 @@ export function ScreenCharts() {
     });
     for (const el of Object.values(refs.current)) if (el) resize.observe(el);
     return () => {
+      disposed = true;
       unsubscribe();
+      reconnected();
       if (pending) clearTimeout(pending);
       clearInterval(clock);
+      clearInterval(ratesTimer);
       resize.disconnect();
       for (const chart of charts.values()) chart.dispose();
     };
@@ -128,7 +152,7 @@ export function ScreenCharts() {
     <div className="screen__charts">
       {panel('hourly', t('chart.hourly.title'))}
       {panel('categories', t('chart.categories.title'))}
-      {panel('ranking', t('chart.ranking.title'), <span className="tag tag--provisional">{t('chart.provisional')}</span>)}
+      {panel('ranking', t('chart.ranking.title'), <span className="tag">{t('supervise.month')}</span>)}
       {panel('deadline', t('chart.deadline.title'), hasClocks ? null : <span className="tag">{t('chart.deadline.none')}</span>)}
       {panel('alarms', t('chart.alarms.title'))}
     </div>

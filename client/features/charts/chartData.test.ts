@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openIncident } from '../../../shared/domain/incidentFactory.ts';
 import type { Alarm, Category, CityMetrics, Incident } from '../../../shared/domain/types.ts';
-import { alarmsByHour, deadlineShare, districtRanking, hourlySeries, topCategories } from './chartData.ts';
+import type { EvaluationRow } from '../../../shared/domain/evaluation.ts';
+import { alarmsByHour, deadlineShare, districtRanking, hourlySeries, monthStart, topCategories } from './chartData.ts';
 import { alarmsOption, categoriesOption, deadlineOption, hourlyOption, rankingOption } from './chartOptions.ts';
 
 const T0 = '2026-11-22T15:00:00.000Z';
@@ -37,25 +38,29 @@ describe('chart series', () => {
     expect(option.yAxis.data.at(-1)).toBe('Waterlogging');
   });
 
-  it('ranks districts by provisional rates, leaving out districts with too few cases', () => {
-    const incidents: Record<string, Incident> = {};
-    const add = (id: string, districtId: string, status: Incident['status'], satisfaction: Incident['satisfaction'] = null) =>
-      (incidents[id] = inc(id, { districtId, status, satisfaction, stageAt: status === 'dispatched' || status === 'closed' ? { dispatched: T0 } : {} }));
-    add('a1', 'A', 'closed', 'satisfied');
-    add('a2', 'A', 'closed', 'dissatisfied');
-    add('a3', 'A', 'dispatched');
-    add('b1', 'B', 'new');
-    add('b2', 'B', 'new');
-    add('b3', 'B', 'dispatched');
-    add('c1', 'C', 'closed');
-    const rows = districtRanking(incidents);
-    expect(rows.map((r) => r.districtId)).toEqual(['A', 'B']);
-    expect(rows[0]).toMatchObject({ response: 2 / 3, resolution: 2 / 3, satisfaction: 0.5 });
-    expect(rows[1]).toMatchObject({ response: 0, resolution: 0, satisfaction: null, score: 0 });
-    const option = rankingOption(rows, { A: '甲区' }, { response: 'R', resolution: 'S', satisfaction: 'M' }, theme);
+  it('ranks districts by the evaluation’s rates, leaving out districts with no rate yet', () => {
+    const row = (key: string, rank: number, r: number | null, s: number | null, m: number | null, score: number | null) =>
+      ({ key, rank, responseRate: r, resolutionRate: s, satisfactionRate: m, score, cases: 10 }) as EvaluationRow;
+    const rows = [row('A', 1, 0.9, 0.8, 0.7, 0.8), row('B', 2, 0.5, null, null, 0.5), row('C', 3, null, null, null, null), row('D', 4, 0.1, 0.1, 0.1, 0.1)];
+    const ranked = districtRanking(rows, 2);
+    expect(ranked.map((r) => r.districtId)).toEqual(['A', 'B']);
+    expect(ranked[0]).toMatchObject({ response: 0.9, resolution: 0.8, satisfaction: 0.7, score: 0.8 });
+    expect(districtRanking(rows).map((r) => r.districtId)).toEqual(['A', 'B', 'D']);
+    const option = rankingOption(ranked, { A: '甲区' }, { response: 'R', resolution: 'S', satisfaction: 'M', none: 'N' }, theme);
+    // Best at the top: ECharts draws category axes bottom-up.
     expect(option.yAxis.data).toEqual(['B', '甲区']);
-    expect(option.series[0]!.data).toEqual([0, 66.7]);
-    expect(option.series[2]!.data).toEqual([null, 50]);
+    expect(option.series[0]!.data).toEqual([50, 90]);
+    expect(option.series[1]!.data).toEqual([null, 80]);
+    // The axis starts a step below the lowest rate shown (50%).
+    expect(option.xAxis.min).toBe(40);
+    const none = rankingOption([], {}, { response: 'R', resolution: 'S', satisfaction: 'M', none: 'N' }, theme);
+    expect([none.xAxis.show, none.legend.show, none.title.show, option.xAxis.show, option.title.show]).toEqual([false, false, true, true, false]);
+  });
+
+  it('ranks this local month: from local midnight of day 1', () => {
+    expect(monthStart('2026-11-30T05:00:00.000Z', 'America/Chicago')).toBe('2026-11-01T05:00:00.000Z');
+    // 00:30 on 1 December in Shanghai is still 30 November in UTC.
+    expect(monthStart('2026-11-30T16:30:00.000Z', 'Asia/Shanghai')).toBe('2026-11-30T16:00:00.000Z');
   });
 
   it('shares open work by deadline light; no clocks means no share', () => {

@@ -1,9 +1,10 @@
 // Pure: the city's state → the series the big screen's charts draw. No clock: `now` is passed in.
 
 import type { Alarm, Category, CityMetrics, Incident } from '../../../shared/domain/types.ts';
+import type { EvaluationRow } from '../../../shared/domain/evaluation.ts';
 import type { Locale } from '../../../shared/i18n/index.ts';
 import { isOpen } from '../../../shared/domain/incidentMachine.ts';
-import { localDayStart, localHour } from '../../../shared/domain/time.ts';
+import { localDateCode, localDayStart, localHour } from '../../../shared/domain/time.ts';
 
 export interface HourlySeries {
   hours: string[];
@@ -47,50 +48,33 @@ export function topCategories(incidents: Record<string, Incident>, categories: R
 
 export interface DistrictRates {
   districtId: string;
-  /** Provisional: dispatched cases accepted ÷ dispatched cases. */
+  /** 响应率, 解决率, 满意率 as the evaluation states them (GET /api/metrics/table?by=district). */
   response: number | null;
-  /** Provisional: resolved or closed ÷ all cases. */
   resolution: number | null;
-  /** Provisional: (satisfied + basically satisfied) ÷ rated cases. */
   satisfaction: number | null;
   /** Mean of the rates that exist. */
   score: number;
   cases: number;
 }
 
-const ACCEPTED_OR_LATER = new Set(['accepted', 'on_scene', 'resolved', 'closed']);
-const RESOLVED = new Set(['resolved', 'closed']);
+/** The evaluation's district rows (ranked best first) → the chart's top `n`, leaving out districts with no rate yet. */
+export function districtRanking(rows: readonly EvaluationRow[], n = 8): DistrictRates[] {
+  const out: DistrictRates[] = [];
+  for (const r of rows) {
+    if (r.score === null) continue;
+    out.push({ districtId: r.key, response: r.responseRate, resolution: r.resolutionRate, satisfaction: r.satisfactionRate, score: r.score, cases: r.cases });
+    if (out.length === n) break;
+  }
+  return out;
+}
 
 /**
- * Provisional district ranking from the cases this screen holds. The evaluation service will
- * state the real 12345 rates; until then the screen labels these as provisional.
+ * The instant this local month began: the 12345 evaluation ranks by month, as the supervisor's
+ * table does. (Noon UTC of day 1 is day 1 in every zone from −12 to +11.)
  */
-export function districtRanking(incidents: Record<string, Incident>, n = 8, minCases = 3): DistrictRates[] {
-  const acc = new Map<string, { cases: number; dispatched: number; accepted: number; resolved: number; rated: number; satisfied: number }>();
-  for (const i of Object.values(incidents)) {
-    if (!i.districtId || i.status === 'merged' || i.status === 'rejected') continue;
-    const a = acc.get(i.districtId) ?? { cases: 0, dispatched: 0, accepted: 0, resolved: 0, rated: 0, satisfied: 0 };
-    a.cases += 1;
-    if (i.stageAt.dispatched || ACCEPTED_OR_LATER.has(i.status)) a.dispatched += 1;
-    if (ACCEPTED_OR_LATER.has(i.status)) a.accepted += 1;
-    if (RESOLVED.has(i.status)) a.resolved += 1;
-    if (i.satisfaction) {
-      a.rated += 1;
-      if (i.satisfaction !== 'dissatisfied') a.satisfied += 1;
-    }
-    acc.set(i.districtId, a);
-  }
-  const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
-  const out: DistrictRates[] = [];
-  for (const [districtId, a] of acc) {
-    if (a.cases < minCases) continue;
-    const response = ratio(a.accepted, a.dispatched);
-    const resolution = ratio(a.resolved, a.cases);
-    const satisfaction = ratio(a.satisfied, a.rated);
-    const present = [response, resolution, satisfaction].filter((v): v is number => v !== null);
-    out.push({ districtId, response, resolution, satisfaction, cases: a.cases, score: present.length ? present.reduce((x, y) => x + y, 0) / present.length : 0 });
-  }
-  return out.sort((x, y) => y.score - x.score || y.cases - x.cases || x.districtId.localeCompare(y.districtId)).slice(0, n);
+export function monthStart(now: string, timeZone: string): string {
+  const code = localDateCode(now, timeZone);
+  return localDayStart(`${code.slice(0, 4)}-${code.slice(4, 6)}-01T12:00:00.000Z`, timeZone);
 }
 
 export interface DeadlineShare {

@@ -58,17 +58,22 @@ export function categoriesOption(top: NamedCount[], label: string, theme: ChartT
   };
 }
 
-export function rankingOption(rows: DistrictRates[], names: Record<string, string>, labels: { response: string; resolution: string; satisfaction: string }, theme: ChartTheme) {
+export function rankingOption(rows: DistrictRates[], names: Record<string, string>, labels: { response: string; resolution: string; satisfaction: string; none: string }, theme: ChartTheme) {
   const { fs, ...rest } = base(theme);
   const ordered = [...rows].reverse();
   const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
   const bar = (name: string, color: string, pick: (r: DistrictRates) => number | null) => ({ name, type: 'bar', data: ordered.map((r) => pct(pick(r))), itemStyle: { color }, barMaxWidth: fs * 0.5, barGap: '10%' });
+  // Rates cluster near the top: start the axis a step below the lowest, so differences show.
+  const lowest = Math.min(100, ...ordered.flatMap((r) => [r.response, r.resolution, r.satisfaction]).filter((v): v is number => v !== null).map((v) => v * 100));
+  const min = Math.max(0, Math.floor(lowest / 10) * 10 - 10);
   return {
     ...rest,
-    legend: legend(fs, [labels.response, labels.resolution, labels.satisfaction]),
+    // No rated district yet: say so where the bars would be, rather than draw bare axes.
+    title: { show: rows.length === 0, text: labels.none, left: 'center', top: 'middle', textStyle: { color: TEXT, fontSize: fs, fontWeight: 'normal' } },
+    legend: { ...legend(fs, [labels.response, labels.resolution, labels.satisfaction]), show: rows.length > 0 },
     grid: { left: fs * 0.4, right: fs * 0.8, top: fs * 2, bottom: fs * 0.4, containLabel: true },
-    xAxis: { type: 'value', min: 0, max: 100, axisLabel: { color: TEXT, fontSize: fs, formatter: '{value}%' }, splitLine: { lineStyle: { color: SPLIT } } },
-    yAxis: { type: 'category', data: ordered.map((r) => names[r.districtId] ?? r.districtId), axisLabel: { color: TEXT, fontSize: fs, width: fs * 7, overflow: 'truncate' }, axisTick: { show: false }, axisLine: { lineStyle: { color: AXIS } } },
+    xAxis: { show: rows.length > 0, type: 'value', min, max: 100, axisLabel: { color: TEXT, fontSize: fs, formatter: '{value}%' }, splitLine: { lineStyle: { color: SPLIT } } },
+    yAxis: { show: rows.length > 0, type: 'category', data: ordered.map((r) => names[r.districtId] ?? r.districtId), axisLabel: { color: TEXT, fontSize: fs, width: fs * 7, overflow: 'truncate' }, axisTick: { show: false }, axisLine: { lineStyle: { color: AXIS } } },
     series: [bar(labels.response, '#3d8bfd', (r) => r.response), bar(labels.resolution, '#36cfc9', (r) => r.resolution), bar(labels.satisfaction, '#fadb14', (r) => r.satisfaction)],
   };
 }
@@ -78,12 +83,23 @@ export function deadlineOption(share: DeadlineShare, labels: { green: string; ye
   return {
     ...rest,
     tooltip: { trigger: 'item' as const },
-    title: { text: labels.center, left: 'center', top: 'middle', textStyle: { color: '#e6edf7', fontSize: fs * 1.6, fontWeight: 700 } },
+    // The ring sits above a legend, so a reader knows which colour is overdue.
+    title: { text: labels.center, left: 'center', top: '38%', textVerticalAlign: 'middle', textStyle: { color: '#e6edf7', fontSize: fs * 1.6, fontWeight: 700 } },
+    legend: {
+      show: share.within !== null,
+      data: [labels.green, labels.yellow, labels.red],
+      bottom: 0,
+      left: 'center',
+      itemWidth: fs,
+      itemHeight: Math.round(fs * 0.6),
+      itemGap: Math.round(fs * 0.6),
+      textStyle: { color: TEXT, fontSize: fs },
+    },
     series: [
       {
         type: 'pie',
-        radius: ['55%', '80%'],
-        center: ['50%', '50%'],
+        radius: ['52%', '76%'],
+        center: ['50%', '44%'],
         label: { show: false },
         // No clocks yet: an empty grey ring rather than three equal slices of nothing.
         data:

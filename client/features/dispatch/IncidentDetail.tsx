@@ -1,7 +1,8 @@
 // One incident as the dispatcher works it: what was reported, its timeline, the units the server
 // recommends (with the reasons), and the commands its state allows.
 
-import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { Incident, TimelineEntry, Task } from '../../../shared/domain/types.ts';
 import type { Recommendation } from '../../../shared/domain/recommendation.ts';
 import type { DuplicateCandidate } from '../../../shared/domain/duplicates.ts';
@@ -42,7 +43,9 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
   const timeZone = useAppStore(selectTimeZone);
   const units = useAppStore((s) => s.city.units);
   const incidents = useAppStore((s) => s.city.incidents);
-  const sensors = useAppStore((s) => s.city.sensors);
+  // The sensor table is replaced by a snapshot only; readings are written into it in place, so
+  // the nearby ones are found once per place and their live entries picked (new object per reading).
+  const sensorTable = useAppStore((s) => s.city.sensors);
   // The live copy moves on when anyone acts on it; the detail follows its version.
   const live = useAppStore((s) => s.city.incidents[incidentId]);
   // Deadline steps and requests name their action; other entries show the status they led to.
@@ -143,6 +146,10 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
     return () => onActions(null);
   }, [onActions, triage, dispatchTo, reject, top, canDispatch]);
 
+  const location = detail?.location ?? null;
+  const nearIds = useMemo(() => nearbySensors(sensorTable, location, 500, 50).map((n) => n.sensor.id), [sensorTable, location]);
+  const nearLive = useAppStore(useShallow((s) => nearIds.map((id) => s.city.sensors[id])));
+  const sensors = useMemo(() => Object.fromEntries(nearLive.filter((x) => x !== undefined).map((x) => [x.id, x])), [nearLive]);
   if (!detail) return <section className="panel detail" />;
   const name = (code: string | null) => {
     const c = code ? categories[code] : undefined;

@@ -14,6 +14,7 @@ import { useAppStore, selectLocale, type AppState } from '../../store/cityStore.
 import {
   WINDOW_MS,
   diffById,
+  diffIds,
   districtLoads,
   heatToGeoJson,
   incidentFeature,
@@ -95,16 +96,45 @@ function applyView(map: MapLibreMap, view: ScreenMapState, previous: ScreenMapSt
   map.setFilter('incidents-selected', ['all', ['!', ['has', 'point_count']], ['==', ['get', 'id'], selectedIncident]]);
 }
 
-/** Keeps the live sources in step with the store (designed path: diffs on timers). */
+/** Ids changed since a source was last pushed; `all` after a snapshot (start over). */
+interface Dirty {
+  all: boolean;
+  ids: Set<string>;
+}
+
+/**
+ * Keeps the live sources in step with the store (designed path: diffs on timers). Between pushes
+ * it collects the ids each flush changed, so a push costs what changed, not the city; the whole
+ * incident table is only walked when the time window moves (incidents age out of it).
+ */
 function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
   const sentIncidents = new Map<string, Incident>();
   const sentSensors = new Map<string, SensorView>();
   const sentUnits = new Map<string, AppState['city']['units'][string]>();
-  let seenIncidents: AppState['city']['incidents'] | null = null;
+  const dirty: Record<'incidents' | 'sensors' | 'units', Dirty> = {
+    incidents: { all: true, ids: new Set() },
+    sensors: { all: true, ids: new Set() },
+    units: { all: true, ids: new Set() },
+  };
+  const unsubscribe = useAppStore.subscribe((state, previous) => {
+    if (state.changes === previous.changes) return;
+    for (const name of ['incidents', 'sensors', 'units'] as const) {
+      const d = dirty[name];
+      if (state.changes.reset) d.all = true;
+      if (d.all) continue;
+      for (const id of state.changes.ids[name]) d.ids.add(id);
+    }
+  });
+  /** The diff for one source: by the dirty ids, or in full after a snapshot (or when asked). */
+  const take = <T, P>(name: keyof typeof dirty, sent: Map<string, T>, items: Record<string, T>, full: boolean, ...rest: [(item: T) => boolean, (item: T) => GeoJSON.Feature<GeoJSON.Point, P>, ((a: T, b: T) => boolean)?]) => {
+    const d = dirty[name];
+    const diff = d.all || full ? diffById(sent, items, ...rest) : diffIds(sent, d.ids, items, ...rest);
+    d.all = false;
+    d.ids.clear();
+    return diff;
+  };
   let seenWindow = '';
   let lastWindowCheck = 0;
-  let seenSensors: AppState['city']['sensors'] | null = null;
-  let seenUnits: AppState['city']['units'] | null = null;
   let firstPush = true;
 
   const painted = paintProbe(map, 'incidents');
@@ -121,12 +151,14 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
     const { city } = useAppStore.getState();
     const { timeWindow } = useScreenMap.getState();
     const now = Date.now();
-    if (city.incidents !== seenIncidents || timeWindow !== seenWindow || now - lastWindowCheck > WINDOW_RECHECK_MS) {
-      seenIncidents = city.incidents;
-      seenWindow = timeWindow;
-      lastWindowCheck = now;
+    const recheck = timeWindow !== seenWindow || now - lastWindowCheck > WINDOW_RECHECK_MS;
+    if (recheck || dirty.incidents.all || dirty.incidents.ids.size > 0) {
+      if (recheck) {
+        seenWindow = timeWindow;
+        lastWindowCheck = now;
+      }
       const windowMs = WINDOW_MS[timeWindow];
-      const diff = diffById(sentIncidents, city.incidents, (i) => showIncident(i, now, windowMs), incidentFeature);
+      const diff = take('incidents', sentIncidents, city.incidents, recheck, (i) => showIncident(i, now, windowMs), incidentFeature);
       // What was already there when the screen opened is not an event reaching a pixel.
       const added = firstPush ? [] : diff.add.map((f) => city.incidents[f.properties.id]!);
       firstPush = false;
@@ -137,16 +169,13 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
         map.setFeatureState({ source: 'districts', id }, { open: load?.open ?? 0, risk: riskScore(load) });
       }
     }
-    if (city.units !== seenUnits) {
-      seenUnits = city.units;
-      send('units', diffById(sentUnits, city.units, unitOnDuty, unitFeature, (a, b) => a.status === b.status && a.position[0] === b.position[0] && a.position[1] === b.position[1]));
+    if (dirty.units.all || dirty.units.ids.size > 0) {
+      send('units', take('units', sentUnits, city.units, false, unitOnDuty, unitFeature, (a, b) => a.status === b.status && a.position[0] === b.position[0] && a.position[1] === b.position[1]));
     }
   };
   const sensors = () => {
-    const { city } = useAppStore.getState();
-    if (city.sensors === seenSensors) return;
-    seenSensors = city.sensors;
-    send('sensors', diffById(sentSensors, city.sensors, () => true, sensorFeature, sameSensorLook));
+    if (!dirty.sensors.all && dirty.sensors.ids.size === 0) return;
+    send('sensors', take('sensors', sentSensors, useAppStore.getState().city.sensors, false, () => true, sensorFeature, sameSensorLook));
   };
   const heat = () => map.getSource<GeoJSONSource>('heat')?.setData(heatToGeoJson(useAppStore.getState().city.incidents, Date.now()));
 
@@ -154,7 +183,10 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
   sensors();
   heat();
   const timers = [setInterval(fast, FAST_MS), setInterval(sensors, SENSORS_MS), setInterval(heat, HEAT_MS)];
-  return () => timers.forEach(clearInterval);
+  return () => {
+    unsubscribe();
+    timers.forEach(clearInterval);
+  };
 }
 
 /** The naive baseline for the benchmark: a full setData of every source on every store change. */
@@ -168,7 +200,8 @@ function startNaiveUpdates(map: MapLibreMap): () => void {
       void map.getSource<GeoJSONSource>('incidents')?.setData(incidentsToGeoJson(state.city.incidents, Date.now(), WINDOW_MS[timeWindow])).then(() => painted?.(fresh));
       map.getSource<GeoJSONSource>('heat')?.setData(heatToGeoJson(state.city.incidents, Date.now()));
     }
-    if (state.city.sensors !== previous.city.sensors) void map.getSource<GeoJSONSource>('sensors')?.setData(sensorsToGeoJson(state.city.sensors));
+    // Sensor readings are written in place: the flush's changed ids say when they moved.
+    if (state.changes !== previous.changes && (state.changes.reset || state.changes.ids.sensors.length > 0)) void map.getSource<GeoJSONSource>('sensors')?.setData(sensorsToGeoJson(state.city.sensors));
     if (state.city.units !== previous.city.units) void map.getSource<GeoJSONSource>('units')?.setData(unitsToGeoJson(state.city.units));
     recordSample('mapUpdates', performance.now() - started);
   });

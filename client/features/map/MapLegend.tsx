@@ -6,7 +6,7 @@ import { SEVERITIES } from '../../../shared/domain/types.ts';
 import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { TIME_WINDOWS } from './mapData.ts';
-import { OVERDUE_COLOR, RISK_COLOR, SENSOR_KIND_COLORS, SEVERITY_COLORS, UNIT_COLORS } from './mapStyle.ts';
+import { OVERDUE_COLOR, RISK_COLOR, SENSOR_KIND_COLORS, SEVERITY_COLORS, SHADING_STOPS, UNIT_COLORS } from './mapStyle.ts';
 import { MAP_LAYERS, setShading, setTimeWindow, toggleLayer, useScreenMap } from './screenMapStore.ts';
 
 export function MapLegend() {
@@ -32,6 +32,13 @@ export function MapLegend() {
           <span className="legend__ring" style={{ borderColor: RISK_COLOR }} />
           {t('map.legend.risk')}
         </span>
+        {layers.districts && (
+          // What the district colours mean: the shading chosen, from none to most.
+          <span className="legend__item" data-testid="legend-shading">
+            <span className="legend__ramp" style={{ background: `linear-gradient(to right, ${SHADING_STOPS[shading].map(([, c]) => c).join(', ')})` }} />
+            {t(`map.shading.${shading}` as MessageKey)}
+          </span>
+        )}
         <span className="legend__item">
           <span className="legend__mix" />
           {t('map.legend.cluster')}

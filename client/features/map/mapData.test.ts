@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffById, districtLoads, heatToGeoJson, incidentFeature, incidentsToGeoJson, riskScore, sameSensorLook, sensorFeature, showIncident, unitsToGeoJson, WINDOW_MS } from './mapData.ts';
+import { diffById, diffIds, districtLoads, heatToGeoJson, incidentFeature, incidentsToGeoJson, riskScore, sameSensorLook, sensorFeature, showIncident, unitsToGeoJson, WINDOW_MS } from './mapData.ts';
 import { newCriticals } from './focus.ts';
 import { overlayLayers, scaledSize } from './mapStyle.ts';
 import { openIncident } from '../../../shared/domain/incidentFactory.ts';
@@ -57,6 +57,26 @@ describe('map data', () => {
     diff = diffById(sent, { c }, visible, incidentFeature);
     expect(diff.remove).toEqual(['b']);
     expect([...sent.keys()]).toEqual(['c']);
+  });
+
+  it('diffs just the ids a flush changed, and agrees with the full diff', () => {
+    const visible = (i: Incident) => showIncident(i, NOW, WINDOW_MS['24h']);
+    const a = inc('a');
+    const b = inc('b');
+    const c = inc('c');
+    const byIds = new Map<string, Incident>();
+    const full = new Map<string, Incident>();
+    diffIds(byIds, ['a', 'b', 'c'], { a, b, c }, visible, incidentFeature);
+    diffById(full, { a, b, c }, visible, incidentFeature);
+    // b closes, c vanishes, d arrives; a is untouched and not named.
+    const d = inc('d');
+    const next = { a, b: { ...b, status: 'closed' as const }, d };
+    const partial = diffIds(byIds, ['b', 'c', 'd'], next, visible, incidentFeature);
+    expect(partial.remove.sort()).toEqual(['b', 'c']);
+    expect(partial.add.map((f) => f.properties.id)).toEqual(['d']);
+    diffById(full, next, visible, incidentFeature);
+    expect([...byIds.keys()].sort()).toEqual([...full.keys()].sort());
+    expect(diffIds(byIds, ['a'], next, visible, incidentFeature)).toEqual({ add: [], remove: [] });
   });
 
   it('redraws a sensor only when its level or online state changes, not on every reading', () => {

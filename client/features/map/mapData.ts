@@ -102,6 +102,37 @@ export function diffById<T, P>(
   return diff;
 }
 
+/**
+ * `diffById` for just the ids a flush said changed: the cost is the change's, not the city's.
+ * An id no longer in `items` (or no longer visible) leaves the map.
+ */
+export function diffIds<T, P>(
+  sent: Map<string, T>,
+  ids: Iterable<string>,
+  items: Record<string, T>,
+  visible: (item: T) => boolean,
+  toFeature: (item: T) => Feature<Point, P>,
+  same: (a: T, b: T) => boolean = (a, b) => a === b,
+): SourceDiff<P> {
+  const diff: SourceDiff<P> = { remove: [], add: [] };
+  for (const id of ids) {
+    const item = items[id];
+    const before = sent.get(id);
+    if (item === undefined || !visible(item)) {
+      if (before !== undefined) {
+        diff.remove.push(id);
+        sent.delete(id);
+      }
+      continue;
+    }
+    if (before !== undefined && same(before, item)) continue;
+    if (before !== undefined) diff.remove.push(id);
+    diff.add.push(toFeature(item));
+    sent.set(id, item);
+  }
+  return diff;
+}
+
 export function isEmptyDiff(diff: SourceDiff<unknown>): boolean {
   return diff.add.length === 0 && diff.remove.length === 0;
 }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { applyBatch, batchDelta, fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
+import { openIncident } from '../../shared/domain/incidentFactory.ts';
+import type { Change, ChangeBatch, SensorView, Snapshot } from '../../shared/protocol/changes.ts';
+import { commitDelta, noChanges } from './commitDelta.ts';
+
+const sensor = (id: string): SensorView => ({ id, kind: 'water_level', metric: 'water_level', unit: 'cm', location: [0, 0], districtId: 'CA01', gridId: 'g', intervalSec: 60, rule: { direction: 'above', warn: 1, alarm: 2, clear: 1, dwellSec: 0 }, value: null, at: null, online: false, level: 'normal' });
+const incident = (seq: number, id: string): Change => ({ seq, type: 'incident', incident: openIncident({ id, codePrefix: 'GD', source: 'patrol', text: id, category: null, severity: 'low', location: [0, 0], address: null, placement: null, now: '2026-11-22T00:00:00.000Z' }) });
+const reading = (seq: number, id: string, value: number): Change => ({ seq, type: 'sensor', sensor: { id, value, at: 't', online: true, level: value > 2 ? 'alarm' : 'normal' } });
+const snapshot = (): Snapshot => ({ protocolVersion: 1, seq: 0, incidents: [], tasks: [], units: [], sensors: ['S1', 'S2', 'S3'].map(sensor), alarms: [], metrics: null });
+
+function commit(state: CityState, batch: ChangeBatch) {
+  const outcome = batchDelta(state, batch);
+  if (outcome.kind !== 'applied') throw new Error(outcome.kind);
+  const changes = noChanges();
+  return { state: commitDelta(state, outcome.delta, changes), changes };
+}
+
+describe('commitDelta (the store’s commit)', () => {
+  it('reaches the same state as the pure reducer, batch after batch', () => {
+    const batches: ChangeBatch[] = [
+      { fromSeq: 1, toSeq: 3, changes: [incident(1, 'a'), reading(2, 'S1', 1), incident(3, 'b')] },
+      { fromSeq: 4, toSeq: 5, changes: [reading(4, 'S1', 3), reading(4, 'S2', 1), incident(5, 'a')] },
+      { fromSeq: 6, toSeq: 6, changes: [reading(6, 'S3', 2), reading(6, 'NOPE', 2)] },
+    ];
+    let pure = fromSnapshot(snapshot());
+    let store = fromSnapshot(snapshot());
+    for (const b of batches) {
+      pure = applyBatch(pure, b).state;
+      store = commit(store, b).state;
+      expect(store).toEqual(pure);
+    }
+  });
+
+  it('writes readings into the sensor table in place, keeps untouched entries, and names what changed', () => {
+    const start = fromSnapshot(snapshot());
+    const { sensors, incidents } = start;
+    const s2 = sensors.S2;
+    const { state, changes } = commit(start, { fromSeq: 1, toSeq: 2, changes: [reading(1, 'S1', 5), incident(2, 'a')] });
+    expect(state).not.toBe(start);
+    expect(state.sensors).toBe(sensors);
+    expect(state.sensors.S1?.value).toBe(5);
+    // The reading is a new entry, so a selector picking it sees it move.
+    expect(state.sensors.S1).not.toBe(sensor('S1'));
+    expect(state.sensors.S2).toBe(s2);
+    expect(state.incidents).not.toBe(incidents);
+    expect(state.tasks).toBe(start.tasks);
+    expect(changes.reset).toBe(false);
+    expect(changes.ids.sensors).toEqual(['S1']);
+    expect(changes.ids.incidents).toEqual(['a']);
+    expect(changes.ids.units).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+// How the client commits what a flush changes. Fact tables (incidents, tasks, units, alarms) are
+// copied when a change of their kind arrives, so readers that compare references (memos,
+// selectors over a whole table) see them move. Sensor readings arrive by the thousand a second
+// into a table of tens of thousands: they replace their entries in place, so a flush costs what
+// it changes. Readers of sensors pick entries (`s.city.sensors[id]`, a new object per reading)
+// or follow the changed ids each flush publishes (`AppState.changes`).
+
+import { TABLES, applyDelta, type CityDelta, type CityState, type TableName } from '../../shared/domain/cityReducer.ts';
+
+export type ChangedIds = Record<TableName, string[]>;
+
+/** What the last flush changed, for readers that update by id (the map layers). */
+export interface FlushChanges {
+  /** A snapshot replaced the tables: readers start over from the whole state. */
+  reset: boolean;
+  ids: ChangedIds;
+}
+
+/** Tables written in place rather than copied. */
+export const IN_PLACE: ReadonlySet<TableName> = new Set<TableName>(['sensors']);
+
+export function noChanges(reset = false): FlushChanges {
+  return { reset, ids: Object.fromEntries(TABLES.map((t) => [t, []])) as unknown as ChangedIds };
+}
+
+/**
+ * `applyDelta` for the store: the same state, except that the in-place tables keep their
+ * object and have the changed entries written into it. `state` must be the store's own.
+ */
+export function commitDelta(state: CityState, delta: CityDelta, changes: FlushChanges): CityState {
+  const copied: CityDelta = { ...delta };
+  for (const name of IN_PLACE) (copied as unknown as Record<TableName, Map<string, unknown>>)[name] = new Map();
+  const next = applyDelta(state, copied);
+  for (const name of IN_PLACE) {
+    const table = next[name] as Record<string, unknown>;
+    for (const [id, entry] of delta[name] as Map<string, unknown>) table[id] = entry;
+  }
+  for (const name of TABLES) for (const id of (delta[name] as Map<string, unknown>).keys()) changes.ids[name].push(id);
+  return next;
+}
