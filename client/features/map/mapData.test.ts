@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffById, diffIds, districtLoads, heatToGeoJson, incidentFeature, incidentsToGeoJson, riskScore, sameSensorLook, sensorFeature, showIncident, unitsToGeoJson, WINDOW_MS } from './mapData.ts';
+import { diffById, diffIds, districtLoads, HEAT_REFERENCE_COUNT, heatToGeoJson, incidentFeature, incidentsToGeoJson, riskScore, sameSensorLook, sensorFeature, showIncident, unitsToGeoJson, WINDOW_MS } from './mapData.ts';
 import { newCriticals } from './focus.ts';
 import { overlayLayers, scaledSize } from './mapStyle.ts';
 import { openIncident } from '../../../shared/domain/incidentFactory.ts';
@@ -100,6 +100,15 @@ describe('map data', () => {
       NOW,
     );
     expect(fc.features.map((f) => f.properties.w)).toEqual([0.25]);
+  });
+
+  it("weighs each report less on a busy day, so the heat shows concentration, not volume", () => {
+    const many = Object.fromEntries(Array.from({ length: HEAT_REFERENCE_COUNT * 4 }, (_, n) => [`i${n}`, inc(`i${n}`)]));
+    const weights = heatToGeoJson(many, NOW).features.map((f) => f.properties.w);
+    expect(weights).toHaveLength(HEAT_REFERENCE_COUNT * 4);
+    // Critical weighs 1 on a quiet day; four times the reference volume: a quarter each.
+    expect(new Set(weights)).toEqual(new Set([0.25]));
+    expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(HEAT_REFERENCE_COUNT, 6);
   });
 
   it('shades districts by open load and by deadline risk (overdue weighs double)', () => {

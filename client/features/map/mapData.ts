@@ -160,14 +160,24 @@ export function unitsToGeoJson(units: Record<string, Unit>): FeatureCollection<P
 
 const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 1, high: 0.7, medium: 0.45, low: 0.25 };
 
-/** Heat: every incident reported in the last 24 h (open or not), weighted by severity. */
+/**
+ * Up to this many reports a day the heat adds up as it is; beyond it each report weighs less, so
+ * a busy city's day shows where complaints concentrate instead of one red blanket.
+ */
+export const HEAT_REFERENCE_COUNT = 400;
+
+/** Heat: every incident reported in the last 24 h (open or not), weighted by severity and normalised by the day's volume. */
 export function heatToGeoJson(incidents: Record<string, Incident>, now: number): FeatureCollection<Point, { w: number }> {
   const since = now - WINDOW_MS['24h'];
-  const features: Feature<Point, { w: number }>[] = [];
-  for (const i of Object.values(incidents)) {
-    if (!i.location || Date.parse(i.createdAt) < since) continue;
-    features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: i.location }, properties: { w: SEVERITY_WEIGHT[i.severity] } });
-  }
+  const recent = Object.values(incidents).filter((i) => i.location && Date.parse(i.createdAt) >= since);
+  const scale = Math.min(1, HEAT_REFERENCE_COUNT / Math.max(1, recent.length));
+  const features = recent.map(
+    (i): Feature<Point, { w: number }> => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: i.location! },
+      properties: { w: Math.round(SEVERITY_WEIGHT[i.severity] * scale * 1000) / 1000 },
+    }),
+  );
   return { type: 'FeatureCollection', features };
 }
 
