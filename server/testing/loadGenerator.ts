@@ -21,6 +21,8 @@ export class LoadGenerator {
   private started = 0;
   private stopped = false;
   private waiters: (() => void)[] = [];
+  /** What the last failed attempt got, for a failing test to say. */
+  private lastRefusal = 'none';
   private readonly urls: string[];
 
   constructor(
@@ -51,11 +53,18 @@ export class LoadGenerator {
     if (i >= 0) this.urls.splice(i, 1);
   }
 
-  /** Resolve once `n` events in all have been acknowledged. */
-  until(n: number): Promise<void> {
+  /** Resolve once `n` events in all have been acknowledged; fail, saying how far it got, after `timeoutMs`. */
+  until(n: number, timeoutMs = 30_000): Promise<void> {
     if (this.acknowledged.size >= n) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = () => (this.acknowledged.size >= n ? resolve() : this.waiters.push(check));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`load: ${this.acknowledged.size} of ${n} events acknowledged after ${timeoutMs} ms; ${this.inflight.size} batches in flight; last refusal: ${this.lastRefusal}`));
+      }, timeoutMs);
+      const check = () => {
+        if (this.acknowledged.size < n) return void this.waiters.push(check);
+        clearTimeout(timer);
+        resolve();
+      };
       this.waiters.push(check);
     });
   }
@@ -113,9 +122,11 @@ export class LoadGenerator {
           for (const w of waiters) w();
           return;
         }
+        this.lastRefusal = `${res.status} from ${url}`;
         await res.body?.cancel();
-      } catch {
+      } catch (error) {
         // The node is gone or going: try another.
+        this.lastRefusal = `${error instanceof Error ? error.message : String(error)} from ${url}`;
       }
       if (this.stopped && attempt > 20) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
