@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { loadCityReference } from '../server/services/cityReference.ts';
 import { MIGRATIONS } from '../server/store/migrations.ts';
+import { GENESIS_HASH, auditHash } from '../server/store/auditChain.ts';
 import { startServerProcess } from '../server/testing/serverProcess.ts';
 
 export interface IngestBenchOptions {
@@ -107,10 +108,16 @@ function rawRun(options: IngestBenchOptions, durationSec: number) {
   );
   const event = db.prepare('INSERT INTO events (source, source_event_id, occurred_at, received_at, incident_id, payload) VALUES (?, ?, ?, ?, ?, ?)');
   const incident = db.prepare(
-    'INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)',
+    'INSERT INTO incidents (id, code, status, district_id, category, severity, created_at, updated_at, version, data, deadline_next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)',
   );
   const timeline = db.prepare('INSERT INTO timeline (incident_id, data) VALUES (?, ?)');
-  const audit = db.prepare("INSERT INTO audit (at, actor_id, action, entity, entity_id) VALUES (?, 'source', 'create', 'incident', ?)");
+  // The store's audit row: numbered and hash-chained to the one before (the same function computes it).
+  const audit = db.prepare(
+    `INSERT INTO audit (id, at, actor_id, action, entity, entity_id, before, after, reason, outcome, prev_hash, hash)
+     VALUES (@id, @at, @actorId, @action, @entity, @entityId, @before, @after, @reason, @outcome, @prevHash, @hash)`,
+  );
+  let prevHash = GENESIS_HASH;
+  let auditId = 0;
   const change = db.prepare('INSERT INTO changes (at, type, district_id, body) VALUES (?, ?, ?, ?)');
   let events = 0;
   let batchNo = 0;
@@ -129,9 +136,13 @@ function rawRun(options: IngestBenchOptions, durationSec: number) {
         const data = JSON.stringify({ id, ...e.payload });
         key.run(e.source, e.sourceEventId, id);
         event.run(e.source, e.sourceEventId, now, now, id, JSON.stringify(e.payload));
-        incident.run(id, `GD-${e.sourceEventId}`, 'new', 'CA32', null, 'medium', now, now, data);
+        incident.run(id, `GD-${e.sourceEventId}`, 'new', 'CA32', null, 'medium', now, now, data, now);
         timeline.run(id, '{}');
-        audit.run(now, id);
+        auditId += 1;
+        const row = { id: auditId, at: now, actorId: `source:${e.source}`, action: 'create', entity: 'incident', entityId: id, before: null, after: null, reason: null, outcome: 'ok' };
+        const hash = auditHash(prevHash, row);
+        audit.run({ ...row, prevHash, hash });
+        prevHash = hash;
         change.run(now, 'incident', 'CA32', data);
       }
     }

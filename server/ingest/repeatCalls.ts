@@ -12,13 +12,15 @@ const CELL_DEG = 0.005;
 const MAX_CANDIDATES = 16;
 
 type Entry = Pick<Incident, 'id' | 'location' | 'category' | 'text' | 'createdAt' | 'status' | 'parentId'>;
+/** An entry with its creation time parsed once, not once per call that looks at it. */
+type Indexed = Entry & { createdMs: number };
 
 function cellOf([lon, lat]: LonLat): [number, number] {
   return [Math.floor(lon / CELL_DEG), Math.floor(lat / CELL_DEG)];
 }
 
 export class RepeatCallIndex {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Indexed>();
   private readonly cells = new Map<string, Set<string>>();
 
   constructor(private readonly windowMs = DEFAULT_DUPLICATE_WINDOW_MS) {}
@@ -36,7 +38,7 @@ export class RepeatCallIndex {
     this.remove(incident.id);
     if (!incident.location || !isOpen(incident.status) || incident.parentId !== null) return;
     const { id, location, category, text, createdAt, status, parentId } = incident;
-    this.entries.set(id, { id, location, category, text, createdAt, status, parentId });
+    this.entries.set(id, { id, location, category, text, createdAt, status, parentId, createdMs: Date.parse(createdAt) });
     const key = cellOf(location).join(':');
     let cell = this.cells.get(key);
     if (!cell) this.cells.set(key, (cell = new Set()));
@@ -57,26 +59,35 @@ export class RepeatCallIndex {
     const [cx, cy] = cellOf(subject.location);
     const reach = Math.max(1, Math.ceil(radiusM / 400));
     const oldest = Date.parse(subject.createdAt) - this.windowMs;
-    const candidates: Entry[] = [];
+    const [lon, lat] = subject.location;
+    // A box around the radius: whatever lies outside it cannot score, so it never takes a slot.
+    const maxDLat = radiusM / 111_320;
+    const maxDLon = radiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
+    // The nearest few, kept in order as they are found (no sort of a busy block's hundreds of cases).
+    const nearest: { entry: Indexed; d: number }[] = [];
+    const expired: string[] = [];
     for (let dx = -reach; dx <= reach; dx += 1) {
       for (let dy = -reach; dy <= reach; dy += 1) {
         for (const id of this.cells.get(`${cx + dx}:${cy + dy}`) ?? []) {
           const entry = this.entries.get(id)!;
-          if (Date.parse(entry.createdAt) >= oldest) candidates.push(entry);
-          else this.remove(id);
+          if (entry.createdMs < oldest) {
+            expired.push(id);
+            continue;
+          }
+          const ddLon = Math.abs(entry.location![0] - lon);
+          const ddLat = Math.abs(entry.location![1] - lat);
+          if (ddLon > maxDLon || ddLat > maxDLat) continue;
+          const d = ddLon + ddLat;
+          if (nearest.length === MAX_CANDIDATES && d >= nearest[MAX_CANDIDATES - 1]!.d) continue;
+          let at = nearest.length === MAX_CANDIDATES ? MAX_CANDIDATES - 1 : nearest.length;
+          while (at > 0 && nearest[at - 1]!.d > d) at -= 1;
+          nearest.splice(at, 0, { entry, d });
+          if (nearest.length > MAX_CANDIDATES) nearest.pop();
         }
       }
     }
-    const [lon, lat] = subject.location;
-    const nearest =
-      candidates.length <= MAX_CANDIDATES
-        ? candidates
-        : candidates
-            .map((c) => ({ c, d: Math.abs(c.location![0] - lon) + Math.abs(c.location![1] - lat) }))
-            .sort((a, b) => a.d - b.d)
-            .slice(0, MAX_CANDIDATES)
-            .map((x) => x.c);
-    const [best] = scoreDuplicates(subject, nearest, radiusM, this.windowMs);
+    for (const id of expired) this.remove(id);
+    const [best] = scoreDuplicates(subject, nearest.map((n) => n.entry), radiusM, this.windowMs);
     return best && best.score >= threshold ? { incidentId: best.incidentId, score: best.score } : null;
   }
 }
