@@ -1,8 +1,8 @@
 // Reconnect storm on two nodes over PostgreSQL and Redis: screens drop at once while changes keep
 // coming, each reconnects to the other node with its last seq, and all of them end with exactly
-// the log's facts: no gap, no duplicate, no second snapshot. The full S5 (500 screens, timed
-// against 15 s, servers in their own processes) is `npm run bench -- storm`; this test proves
-// completeness with fewer screens and no timing assertion.
+// the log's facts: no gap, no duplicate, no second snapshot — with S5's 500 screens. The time
+// against S5's 15 s is printed here and measured in `npm run bench -- storm` (servers in their own
+// processes, the node SIGKILLed), never asserted in a test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, patrolReport, startTestServer } from '../testing/harness.ts';
 import { FailoverClient, factKey, isFact } from '../testing/failoverClient.ts';
@@ -12,7 +12,7 @@ import { loadCityReference } from '../services/cityReference.ts';
 
 const ready = (await postgresReachable()) && (await redisReachable());
 const sensors = loadCityReference().sensors;
-const CLIENTS = Number(process.env.STORM_CLIENTS ?? 150);
+const CLIENTS = Number(process.env.STORM_CLIENTS ?? 500);
 
 describe.skipIf(!ready)('reconnect storm across two nodes', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
