@@ -24,6 +24,7 @@ import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
+import { auditEntryOf, evaluationRecord } from './rowMappers.ts';
 import { GENESIS_HASH, auditHash, verifyAuditRows, type AuditChainReport, type AuditRow } from './auditChain.ts';
 import { changeDistrict } from './SqliteStore.ts';
 import type {
@@ -1090,18 +1091,7 @@ export class PgStore implements Store {
 
   async audit(entity: string, entityId: string): Promise<AuditEntry[]> {
     const rows = await this.read('SELECT * FROM audit WHERE entity = $1 AND entity_id = $2 ORDER BY id', [entity, entityId]);
-    return rows.map((r) => ({
-      id: r.id as number,
-      at: r.at as string,
-      actorId: r.actor_id as string | null,
-      action: r.action as string,
-      entity: r.entity as string,
-      entityId: r.entity_id as string,
-      before: r.before === null ? undefined : (JSON.parse(r.before as string) as unknown),
-      after: r.after === null ? undefined : (JSON.parse(r.after as string) as unknown),
-      reason: (r.reason as string | null) ?? undefined,
-      outcome: ((r.outcome as string | null) ?? 'ok') as AuditEntry['outcome'],
-    }));
+    return rows.map(auditEntryOf);
   }
 
   async headSeq(): Promise<number> {
@@ -1391,35 +1381,6 @@ function toSensorState(row: Row): SensorState | undefined {
     level: row.level as SensorState['level'],
     online: row.online === 1,
     pending: row.pending_level ? { level: row.pending_level as SensorState['level'], since: row.pending_since as string } : null,
-  };
-}
-
-/** The facts evaluation needs about one incident, from its tasks and its key timeline entries. */
-function evaluationRecord(incident: Incident, tasks: Task[], entries: Row[]): EvaluationRecord {
-  const resolvedTasks = tasks.filter((t) => t.status === 'resolved');
-  return {
-    id: incident.id,
-    code: incident.code,
-    districtId: incident.districtId,
-    gridId: incident.gridId,
-    category: incident.category,
-    source: incident.source,
-    status: incident.status,
-    createdAt: incident.createdAt,
-    stageAt: incident.stageAt,
-    satisfaction: incident.satisfaction,
-    callbackResolved: incident.callbackResolved ?? null,
-    clock: incident.clock ?? null,
-    deadline: incident.deadline ?? null,
-    escalationLevel: incident.escalationLevel,
-    repeatCount: incident.repeatCount,
-    unitIds: [...new Set(tasks.map((t) => t.unitId))],
-    returns: entries.filter((e) => e.action === 'return').length,
-    // A failed verification sends the case back like a reopen does.
-    reopens: entries.filter((e) => e.action === 'reopen' || (e.action === 'verify' && e.to !== 'closed')).length,
-    evidence:
-      resolvedTasks.some((t) => Boolean(t.photoId) || Boolean(t.note?.trim())) ||
-      entries.some((e) => e.action === 'resolve' && typeof e.note === 'string' && e.note.trim() !== ''),
   };
 }
 

@@ -10,6 +10,7 @@ import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
 import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
+import { auditEntryOf, evaluationRecord } from './rowMappers.ts';
 import { GENESIS_HASH, auditHash, verifyAuditRows, type AuditChainReport, type AuditRow } from './auditChain.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import type {
@@ -892,18 +893,7 @@ export class SqliteStore implements Store {
 
   async audit(entity: string, entityId: string): Promise<AuditEntry[]> {
     const rows = this.db.prepare('SELECT * FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id').all(entity, entityId) as Row[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      at: r.at as string,
-      actorId: r.actor_id as string | null,
-      action: r.action as string,
-      entity: r.entity as string,
-      entityId: r.entity_id as string,
-      before: r.before === null ? undefined : (JSON.parse(r.before as string) as unknown),
-      after: r.after === null ? undefined : (JSON.parse(r.after as string) as unknown),
-      reason: (r.reason as string | null) ?? undefined,
-      outcome: ((r.outcome as string | null) ?? 'ok') as AuditEntry['outcome'],
-    }));
+    return rows.map(auditEntryOf);
   }
 
   async headSeq(): Promise<number> {
@@ -1125,37 +1115,10 @@ export class SqliteStore implements Store {
         list.push(r);
         entriesBy.set(r.incident_id as string, list);
       }
-      return incidents.map((incident): EvaluationRecord => {
-        const tasks = tasksBy.get(incident.id) ?? [];
-        const entries = entriesBy.get(incident.id) ?? [];
-        const resolvedTasks = tasks.filter((t) => t.status === 'resolved');
-        return {
-          id: incident.id,
-          code: incident.code,
-          districtId: incident.districtId,
-          gridId: incident.gridId,
-          category: incident.category,
-          source: incident.source,
-          status: incident.status,
-          createdAt: incident.createdAt,
-          stageAt: incident.stageAt,
-          satisfaction: incident.satisfaction,
-          callbackResolved: incident.callbackResolved ?? null,
-          clock: incident.clock ?? null,
-          deadline: incident.deadline ?? null,
-          escalationLevel: incident.escalationLevel,
-          repeatCount: incident.repeatCount,
-          unitIds: [...new Set(tasks.map((t) => t.unitId))],
-          returns: entries.filter((e) => e.action === 'return').length,
-          // A failed verification sends the case back like a reopen does.
-          reopens: entries.filter((e) => e.action === 'reopen' || (e.action === 'verify' && e.to !== 'closed')).length,
-          evidence:
-            resolvedTasks.some((t) => Boolean(t.photoId) || Boolean(t.note?.trim())) ||
-            entries.some((e) => e.action === 'resolve' && typeof e.note === 'string' && e.note.trim() !== ''),
-        };
-      });
+      return incidents.map((incident) => evaluationRecord(incident, tasksBy.get(incident.id) ?? [], entriesBy.get(incident.id) ?? []));
     })();
   }
+
   async yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs> {
     const count = (sql: string) => (this.db.prepare(sql).get(dayStart, sameTime) as Row).n as number;
     const minutes = (sql: string) => (this.db.prepare(sql).all(dayStart, sameTime) as Row[]).map((r) => r.m as number);
