@@ -78,20 +78,7 @@ export function diffById<T, P>(
   same: (a: T, b: T) => boolean = (a, b) => a === b,
 ): SourceDiff<P> {
   const diff: SourceDiff<P> = { remove: [], add: [] };
-  for (const [id, item] of Object.entries(items)) {
-    const before = sent.get(id);
-    if (!visible(item)) {
-      if (before !== undefined) {
-        diff.remove.push(id);
-        sent.delete(id);
-      }
-      continue;
-    }
-    if (before !== undefined && same(before, item)) continue;
-    if (before !== undefined) diff.remove.push(id);
-    diff.add.push(toFeature(item));
-    sent.set(id, item);
-  }
+  for (const [id, item] of Object.entries(items)) diffOne(diff, sent, id, item, visible, toFeature, same);
   // Items gone from the store (e.g. a fresh snapshot without them).
   for (const id of sent.keys()) {
     if (!(id in items)) {
@@ -115,22 +102,32 @@ export function diffIds<T, P>(
   same: (a: T, b: T) => boolean = (a, b) => a === b,
 ): SourceDiff<P> {
   const diff: SourceDiff<P> = { remove: [], add: [] };
-  for (const id of ids) {
-    const item = items[id];
-    const before = sent.get(id);
-    if (item === undefined || !visible(item)) {
-      if (before !== undefined) {
-        diff.remove.push(id);
-        sent.delete(id);
-      }
-      continue;
-    }
-    if (before !== undefined && same(before, item)) continue;
-    if (before !== undefined) diff.remove.push(id);
-    diff.add.push(toFeature(item));
-    sent.set(id, item);
-  }
+  for (const id of ids) diffOne(diff, sent, id, items[id], visible, toFeature, same);
   return diff;
+}
+
+/** One id into `diff`: gone or hidden leaves the map, changed is removed and added again. */
+function diffOne<T, P>(
+  diff: SourceDiff<P>,
+  sent: Map<string, T>,
+  id: string,
+  item: T | undefined,
+  visible: (item: T) => boolean,
+  toFeature: (item: T) => Feature<Point, P>,
+  same: (a: T, b: T) => boolean,
+): void {
+  const before = sent.get(id);
+  if (item === undefined || !visible(item)) {
+    if (before !== undefined) {
+      diff.remove.push(id);
+      sent.delete(id);
+    }
+    return;
+  }
+  if (before !== undefined && same(before, item)) return;
+  if (before !== undefined) diff.remove.push(id);
+  diff.add.push(toFeature(item));
+  sent.set(id, item);
 }
 
 export function isEmptyDiff(diff: SourceDiff<unknown>): boolean {
