@@ -169,10 +169,88 @@ async function runMode(browser: Browser, server: ServerProcess, load: ReturnType
   }
 }
 
+/**
+ * BENCH_PROFILE=dir: a CPU profile of the page's main thread over the measured window, per mode
+ * (open the .cpuprofile in Chromium's DevTools), and the top functions by self time printed.
+ */
+async function startProfile(browser: Browser, page: Page, mode: string): Promise<(() => Promise<void>) | null> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return null;
+  fs.mkdirSync(dir, { recursive: true });
+  // First 10 s: a trace of the whole page (what the main thread does outside JavaScript too).
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'gpu', 'cc', 'blink'] });
+  await page.waitForTimeout(10_000);
+  const trace = await browser.stopTracing();
+  fs.writeFileSync(path.join(dir, `client-${mode}.trace.json`), trace);
+  console.log(`trace (${mode}), main-thread self time by event over 10 s:`);
+  console.table(traceSelfTime(JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }, 25));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+    fs.writeFileSync(path.join(dir, `client-${mode}.cpuprofile`), JSON.stringify(profile));
+    console.log(`profile (${mode}), top self time:`);
+    console.table(topSelfTime(profile, 25));
+  };
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/** Self time per event name on each renderer main thread (complete events, nested by time). */
+function traceSelfTime(trace: { traceEvents: TraceEvent[] }, n: number) {
+  const main = new Set(trace.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const events = trace.traceEvents.filter((e) => e.ph === 'X' && e.dur !== undefined && main.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const self = new Map<string, number>();
+  const stack: { e: TraceEvent; end: number }[] = [];
+  for (const e of events) {
+    while (stack.length && stack[stack.length - 1]!.end <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) self.set(parent.e.name, (self.get(parent.e.name) ?? 0) - e.dur!);
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur!);
+    stack.push({ e, end: e.ts + e.dur! });
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([name, us]) => ({ name, ms: Math.round(us / 1000) }));
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function topSelfTime(profile: CpuProfile, n: number) {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([fn, ms]) => ({ fn, ms: Math.round(ms), pct: `${((ms / total) * 100).toFixed(1)}%` }));
+}
+
 async function measure(page: Page, firstDataMs: number, traffic: ReturnType<typeof startLoad>, mode: 'design' | 'naive', o: ClientBenchOptions) {
   await page.waitForTimeout(o.warmupSec * 1000);
   const before = await heap(page);
   await within(60_000, page.evaluate(() => (window as unknown as { __perf: { reset(): void } }).__perf.reset()));
+  const stopProfile = await startProfile(page.context().browser()!, page, mode);
   const samples: { t: number; heapMB: number; domNodes: number }[] = [];
   const started = Date.now();
   while (Date.now() - started < o.durationSec * 1000) {
@@ -186,6 +264,7 @@ async function measure(page: Page, firstDataMs: number, traffic: ReturnType<type
       return { frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint };
     }),
   )) as PerfDump;
+  await stopProfile?.();
   const after = samples.at(-1) ?? before;
   const { sent, failed } = await traffic.stop();
   return {

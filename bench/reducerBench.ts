@@ -53,7 +53,7 @@ function batch(state: CityState, size: number, sensors: number, withReports: boo
   for (let k = 0; k < size; k += 1) {
     if (withReports && k % 400 === 399) {
       const id = `INC-${(round * 7919 + k) % 10_000}`;
-      changes.push({ seq, type: 'incident', incident: { ...state.incidents[id]!, status: 'triaged', version: round + 2 } });
+      changes.push({ seq, type: 'incident', incident: { ...state.incidents.get(id)!, status: 'triaged', version: round + 2 } });
     } else {
       changes.push({ seq, type: 'sensor', sensor: { id: `S-${(round * 104_729 + k * 13) % sensors}`, value: (k % 30) + round, at: NOW, online: true, level: 'normal' } });
     }

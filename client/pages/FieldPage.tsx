@@ -24,7 +24,7 @@ function TaskCard({ task }: { task: Task }) {
   const t = useT();
   const locale = useAppStore(selectLocale);
   const categories = useAppStore(selectCategories);
-  const incident = useAppStore((s) => s.city.incidents[task.incidentId]);
+  const incident = useAppStore((s) => s.city.incidents.get(task.incidentId));
   const [note, setNote] = useState('');
   const [queued, setQueued] = useState(false);
   const [photoId, setPhotoId] = useState<string | null>(null);
@@ -118,7 +118,7 @@ export function FieldPage() {
     return () => window.removeEventListener('online', handleOnline);
   }, [connection.state]);
   const mine = useMemo(
-    () => Object.values(tasks).filter((task) => task.unitId === user?.unitId && isTaskOpen(task.status)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    () => [...tasks.values()].filter((task) => task.unitId === user?.unitId && isTaskOpen(task.status)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     [tasks, user],
   );
   return (

@@ -112,9 +112,9 @@ function CallbackCard({ incident }: { incident: Incident }) {
 export function SupervisePage() {
   const t = useT();
   const incidents = useAppStore((s) => s.city.incidents);
-  const resolved = useMemo(() => Object.values(incidents).filter((i) => i.status === 'resolved').sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)), [incidents]);
+  const resolved = useMemo(() => [...incidents.values()].filter((i) => i.status === 'resolved').sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)), [incidents]);
   const toCall = useMemo(
-    () => Object.values(incidents).filter((i) => i.status === 'closed' && i.source === 'hotline' && i.satisfaction === null).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)),
+    () => [...incidents.values()].filter((i) => i.status === 'closed' && i.source === 'hotline' && i.satisfaction === null).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)),
     [incidents],
   );
   return (

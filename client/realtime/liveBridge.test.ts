@@ -65,7 +65,7 @@ describe('LiveBridge', () => {
     expect(store.writes).toBe(0);
     frames.frame();
     expect(store.writes).toBe(1);
-    expect(Object.keys(store.getState().city.incidents)).toHaveLength(100);
+    expect([...store.getState().city.incidents.keys()]).toHaveLength(100);
     expect(store.getState().city.seq).toBe(100);
     expect(store.getState().feed[0]?.incidentId).toBe('i100');
   });

@@ -27,7 +27,7 @@ describe('one flush, one copy', () => {
     for (const b of buffered.slice(0, 3)) one = applyBatch(one, b).state;
     const out = applyBuffered(emptyCity(), [], buffered.map((b) => ({ kind: 'batch' as const, batch: b })));
     expect(out.city.seq).toBe(6);
-    expect(Object.keys(out.city.incidents).sort()).toEqual(Object.keys(one.incidents).sort());
+    expect([...out.city.incidents.keys()].sort()).toEqual([...one.incidents.keys()].sort());
     expect(out.gapFrom).toBe(6);
     expect(out.feed.map((f) => f.incidentId)).toEqual(['i5', 'i3', 'i2', 'i1']);
   });

@@ -35,14 +35,14 @@ describe('commitDelta (the store’s commit)', () => {
   it('writes readings into the sensor table in place, keeps untouched entries, and names what changed', () => {
     const start = fromSnapshot(snapshot());
     const { sensors, incidents } = start;
-    const s2 = sensors.S2;
+    const s2 = sensors.get('S2');
     const { state, changes } = commit(start, { fromSeq: 1, toSeq: 2, changes: [reading(1, 'S1', 5), incident(2, 'a')] });
     expect(state).not.toBe(start);
     expect(state.sensors).toBe(sensors);
-    expect(state.sensors.S1?.value).toBe(5);
+    expect(state.sensors.get('S1')?.value).toBe(5);
     // The reading is a new entry, so a selector picking it sees it move.
-    expect(state.sensors.S1).not.toBe(sensor('S1'));
-    expect(state.sensors.S2).toBe(s2);
+    expect(state.sensors.get('S1')).not.toBe(sensor('S1'));
+    expect(state.sensors.get('S2')).toBe(s2);
     expect(state.incidents).not.toBe(incidents);
     expect(state.tasks).toBe(start.tasks);
     expect(changes.reset).toBe(false);

@@ -1,10 +1,11 @@
-// How the client commits what a flush changes. Fact tables (incidents, tasks, units, alarms) are
-// copied when a change of their kind arrives, so readers that compare references (memos,
-// selectors over a whole table) see them move. Sensor readings arrive by the thousand a second
-// into a table of tens of thousands: they replace their entries in place, so a flush costs what
-// it changes. Readers of sensors pick entries (`s.city.sensors[id]`, a new object per reading)
-// or follow the changed ids each flush publishes (`AppState.changes`).
+// How the client commits what a flush changes. Fact tables (incidents, tasks, units, alarms) get a
+// new version when a change of their kind arrives (a PersistentTable: the cost is the change's),
+// so readers that compare references (memos, selectors over a whole table) see them move. Sensor
+// readings arrive by the thousand a second into a table of tens of thousands: they replace their
+// entries in place, so old states see them too and no version is made. Readers of sensors pick entries (`s.city.sensors.get(id)`, a
+// new object per reading) or follow the changed ids each flush publishes (`AppState.changes`).
 
+import type { PersistentTable } from '../../shared/domain/persistentTable.ts';
 import { TABLES, applyDelta, type CityDelta, type CityState, type TableName } from '../../shared/domain/cityReducer.ts';
 
 export type ChangedIds = Record<TableName, string[]>;
@@ -31,10 +32,7 @@ export function commitDelta(state: CityState, delta: CityDelta, changes: FlushCh
   const copied: CityDelta = { ...delta };
   for (const name of IN_PLACE) (copied as unknown as Record<TableName, Map<string, unknown>>)[name] = new Map();
   const next = applyDelta(state, copied);
-  for (const name of IN_PLACE) {
-    const table = next[name] as Record<string, unknown>;
-    for (const [id, entry] of delta[name] as Map<string, unknown>) table[id] = entry;
-  }
+  for (const name of IN_PLACE) (next[name] as PersistentTable<unknown>).writeInPlace(delta[name] as Map<string, unknown>);
   for (const name of TABLES) for (const id of (delta[name] as Map<string, unknown>).keys()) changes.ids[name].push(id);
   return next;
 }

@@ -45,8 +45,8 @@ describe('applyBatch', () => {
     const oneByOne = changes.reduce<CityState>((state, change) => applyChange(state, change), start);
     expect(batched.kind).toBe('applied');
     expect(batched.state).toEqual(oneByOne);
-    expect(oneByOne.incidents.a?.status).toBe('triaged');
-    expect(oneByOne.sensors.S1?.value).toBe(41);
+    expect(oneByOne.incidents.get('a')?.status).toBe('triaged');
+    expect(oneByOne.sensors.get('S1')?.value).toBe(41);
     expect(oneByOne.seq).toBe(8);
   });
 
@@ -67,7 +67,7 @@ describe('applyBatch', () => {
   it('skips facts it already holds, so a resend is harmless', () => {
     const state = applyBatch(emptyCity(), { fromSeq: 1, toSeq: 2, changes: script('i:a:new i:a:triaged') }).state;
     const again = applyBatch(state, { fromSeq: 1, toSeq: 3, changes: script('i:a:new i:a:triaged i:a:dispatched') });
-    expect(again.state.incidents.a?.status).toBe('dispatched');
+    expect(again.state.incidents.get('a')?.status).toBe('dispatched');
     expect(again.state.seq).toBe(3);
     expect(applyBatch(again.state, { fromSeq: 1, toSeq: 2, changes: script('i:a:new i:a:triaged') }).kind).toBe('stale');
   });
@@ -81,9 +81,9 @@ describe('applyBatch', () => {
     const start = applyBatch(fromSnapshot(snapshot), { fromSeq: 1, toSeq: 2, changes: script('i:a:new i:b:new') }).state;
     const next = applyBatch(start, { fromSeq: 3, toSeq: 4, changes: script('i:a:triaged s:S1:7', 3) }).state;
     expect(next.incidents).not.toBe(start.incidents);
-    expect(next.incidents.b).toBe(start.incidents.b);
-    expect(next.incidents.a).not.toBe(start.incidents.a);
-    expect(next.sensors.S1?.value).toBe(7);
+    expect(next.incidents.get('b')).toBe(start.incidents.get('b'));
+    expect(next.incidents.get('a')).not.toBe(start.incidents.get('a'));
+    expect(next.sensors.get('S1')?.value).toBe(7);
     expect(next.tasks).toBe(start.tasks);
     expect(next.units).toBe(start.units);
     expect(next.alarms).toBe(start.alarms);

@@ -3,26 +3,32 @@
 
 import type { Change, ChangeBatch, SensorView, Snapshot } from '../protocol/changes.ts';
 import type { Alarm, CityMetrics, Incident, Task, Unit } from './types.ts';
+import { PersistentTable } from './persistentTable.ts';
+
+export type { Table } from './persistentTable.ts';
 
 export interface CityState {
   /** The last change-log seq applied; 0 before the first snapshot. */
   seq: number;
-  incidents: Record<string, Incident>;
-  tasks: Record<string, Task>;
-  units: Record<string, Unit>;
-  sensors: Record<string, SensorView>;
-  alarms: Record<string, Alarm>;
+  incidents: PersistentTable<Incident>;
+  tasks: PersistentTable<Task>;
+  units: PersistentTable<Unit>;
+  sensors: PersistentTable<SensorView>;
+  alarms: PersistentTable<Alarm>;
   metrics: CityMetrics | null;
 }
 
 export function emptyCity(): CityState {
-  return { seq: 0, incidents: {}, tasks: {}, units: {}, sensors: {}, alarms: {}, metrics: null };
+  return { seq: 0, incidents: PersistentTable.from([]), tasks: PersistentTable.from([]), units: PersistentTable.from([]), sensors: PersistentTable.from([]), alarms: PersistentTable.from([]), metrics: null };
 }
 
-function byId<T extends { id: string }>(items: readonly T[]): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const item of items) out[item.id] = item;
-  return out;
+/** A table from a plain object (tests and fixtures write them that way). */
+export function tableOf<T>(entries: Record<string, T>): PersistentTable<T> {
+  return PersistentTable.from(Object.entries(entries));
+}
+
+function byId<T extends { id: string }>(items: readonly T[]): PersistentTable<T> {
+  return PersistentTable.from(items.map((item): [string, T] => [item.id, item]));
 }
 
 export function fromSnapshot(snapshot: Snapshot): CityState {
@@ -99,7 +105,7 @@ export function batchDelta(state: CityState, batch: ChangeBatch): DeltaOutcome {
         delta.units.set(change.unit.id, change.unit);
         break;
       case 'sensor': {
-        const known = delta.sensors.get(change.sensor.id) ?? state.sensors[change.sensor.id];
+        const known = delta.sensors.get(change.sensor.id) ?? state.sensors.get(change.sensor.id);
         // A value for a sensor this screen has no registry entry for cannot be drawn; skip it.
         if (known) delta.sensors.set(change.sensor.id, { ...known, ...change.sensor });
         break;
@@ -118,8 +124,8 @@ export function batchDelta(state: CityState, batch: ChangeBatch): DeltaOutcome {
 }
 
 /**
- * Pure: the state after `delta`. A table the delta touches is copied once (its untouched entries
- * keep their identity); a table it does not touch is the same object as before.
+ * Pure: the state after `delta`. A table the delta touches gets a new version (sharing what the
+ * delta leaves alone, so the cost is the delta's); a table it does not touch is the same object.
  */
 export function applyDelta(state: CityState, delta: CityDelta): CityState {
   const next: CityState = { ...state, seq: delta.seq };
@@ -127,9 +133,7 @@ export function applyDelta(state: CityState, delta: CityDelta): CityState {
   for (const name of TABLES) {
     const changes: Map<string, unknown> = delta[name];
     if (changes.size === 0) continue;
-    const table: Record<string, unknown> = { ...state[name] };
-    for (const [id, entry] of changes) table[id] = entry;
-    (next as unknown as Record<TableName, unknown>)[name] = table;
+    (next as unknown as Record<TableName, unknown>)[name] = (state[name] as PersistentTable<unknown>).with(changes);
   }
   return next;
 }

@@ -4,6 +4,7 @@ import type { Alarm, Category, CityMetrics, Incident } from '../../../shared/dom
 import type { EvaluationRow } from '../../../shared/domain/evaluation.ts';
 import { alarmsByHour, deadlineShare, districtRanking, hourlySeries, monthStart, topCategories } from './chartData.ts';
 import { alarmsOption, categoriesOption, deadlineOption, hourlyOption, rankingOption } from './chartOptions.ts';
+import { tableOf } from '../../../shared/domain/cityReducer.ts';
 
 const T0 = '2026-11-22T15:00:00.000Z';
 const inc = (id: string, patch: Partial<Incident> = {}): Incident => ({
@@ -31,9 +32,9 @@ describe('chart series', () => {
   it('ranks open incidents by category with names in the reader’s language', () => {
     const categories = { a: cat('a', '道路积水', 'Waterlogging'), b: cat('b', '路灯', 'Street light') };
     const incidents = { 1: inc('1', { category: 'a' }), 2: inc('2', { category: 'a' }), 3: inc('3', { category: 'b' }), 4: inc('4', { category: 'b', status: 'closed' }), 5: inc('5', { category: null }) };
-    expect(topCategories(incidents, categories, 'zh-CN', '未分类').map((r) => [r.name, r.count])).toEqual([['道路积水', 2], ['未分类', 1], ['路灯', 1]]);
-    expect(topCategories(incidents, categories, 'en', 'Uncategorised', 1).map((r) => r.name)).toEqual(['Waterlogging']);
-    const option = categoriesOption(topCategories(incidents, categories, 'en', 'Other'), 'Open', theme);
+    expect(topCategories(tableOf(incidents), categories, 'zh-CN', '未分类').map((r) => [r.name, r.count])).toEqual([['道路积水', 2], ['未分类', 1], ['路灯', 1]]);
+    expect(topCategories(tableOf(incidents), categories, 'en', 'Uncategorised', 1).map((r) => r.name)).toEqual(['Waterlogging']);
+    const option = categoriesOption(topCategories(tableOf(incidents), categories, 'en', 'Other'), 'Open', theme);
     // Bars read top-down most first: ECharts draws category axes bottom-up.
     expect(option.yAxis.data.at(-1)).toBe('Waterlogging');
   });
@@ -65,8 +66,8 @@ describe('chart series', () => {
 
   it('shares open work by deadline light; no clocks means no share', () => {
     const dl = (light: 'green' | 'yellow' | 'red', paused = false) => ({ stage: 'resolve' as const, dueAt: T0, used: 0.5, light, paused });
-    expect(deadlineShare({ a: inc('a') }).within).toBeNull();
-    const share = deadlineShare({ a: inc('a', { deadline: dl('green') }), b: inc('b', { deadline: dl('yellow') }), c: inc('c', { deadline: dl('red') }), d: inc('d', { deadline: dl('red'), status: 'closed' }), e: inc('e', { deadline: dl('red', true) }) });
+    expect(deadlineShare(tableOf({ a: inc('a') })).within).toBeNull();
+    const share = deadlineShare(tableOf({ a: inc('a', { deadline: dl('green') }), b: inc('b', { deadline: dl('yellow') }), c: inc('c', { deadline: dl('red') }), d: inc('d', { deadline: dl('red'), status: 'closed' }), e: inc('e', { deadline: dl('red', true) }) }));
     expect(share).toEqual({ green: 1, yellow: 1, red: 1, within: 2 / 3 });
     expect(deadlineOption(share, { green: 'g', yellow: 'y', red: 'r', center: '67%' }, theme).series[0]!.data.map((d) => d.value)).toEqual([1, 1, 1]);
   });
@@ -74,7 +75,7 @@ describe('chart series', () => {
   it('counts alarms raised per local hour today', () => {
     const alarm = (id: string, raisedAt: string, level: Alarm['level'] = 'alarm') => ({ id, raisedAt, level }) as Alarm;
     // 2026-11-22 in Chicago starts at 06:00Z; 15:30Z is 09:30 local.
-    const byHour = alarmsByHour({ a: alarm('a', '2026-11-22T15:30:00.000Z'), b: alarm('b', '2026-11-22T15:40:00.000Z', 'warn'), c: alarm('c', '2026-11-22T05:00:00.000Z') }, '2026-11-22T16:00:00.000Z', 'America/Chicago');
+    const byHour = alarmsByHour(tableOf({ a: alarm('a', '2026-11-22T15:30:00.000Z'), b: alarm('b', '2026-11-22T15:40:00.000Z', 'warn'), c: alarm('c', '2026-11-22T05:00:00.000Z') }), '2026-11-22T16:00:00.000Z', 'America/Chicago');
     expect(byHour.alarm[9]).toBe(1);
     expect(byHour.warn[9]).toBe(1);
     expect(byHour.alarm.reduce((x, y) => x + y, 0)).toBe(1);

@@ -5,6 +5,7 @@ import type { EvaluationRow } from '../../../shared/domain/evaluation.ts';
 import type { Locale } from '../../../shared/i18n/index.ts';
 import { isOpen } from '../../../shared/domain/incidentMachine.ts';
 import { localDateCode, localDayStart, localHour } from '../../../shared/domain/time.ts';
+import type { Table } from '../../../shared/domain/cityReducer.ts';
 
 export interface HourlySeries {
   hours: string[];
@@ -30,9 +31,9 @@ export interface NamedCount {
 }
 
 /** Open incidents by category, most first, with names in the reader's language. */
-export function topCategories(incidents: Record<string, Incident>, categories: Record<string, Category>, locale: Locale, otherName: string, n = 6): NamedCount[] {
+export function topCategories(incidents: Table<Incident>, categories: Record<string, Category>, locale: Locale, otherName: string, n = 6): NamedCount[] {
   const counts = new Map<string, number>();
-  for (const i of Object.values(incidents)) {
+  for (const i of incidents.values()) {
     if (!isOpen(i.status)) continue;
     const key = i.category ?? '';
     counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -86,9 +87,9 @@ export interface DeadlineShare {
 }
 
 /** Open work with a running clock, by traffic light. */
-export function deadlineShare(incidents: Record<string, Incident>): DeadlineShare {
+export function deadlineShare(incidents: Table<Incident>): DeadlineShare {
   const s: DeadlineShare = { green: 0, yellow: 0, red: 0, within: null };
-  for (const i of Object.values(incidents)) {
+  for (const i of incidents.values()) {
     if (!isOpen(i.status) || !i.deadline || i.deadline.paused) continue;
     s[i.deadline.light] += 1;
   }
@@ -98,11 +99,11 @@ export function deadlineShare(incidents: Record<string, Incident>): DeadlineShar
 }
 
 /** Alarms raised per local hour today (sensors' alarm level, warnings apart). */
-export function alarmsByHour(alarms: Record<string, Alarm>, now: string, timeZone: string): { alarm: number[]; warn: number[] } {
+export function alarmsByHour(alarms: Table<Alarm>, now: string, timeZone: string): { alarm: number[]; warn: number[] } {
   const dayStart = localDayStart(now, timeZone);
   const alarm = new Array<number>(24).fill(0);
   const warn = new Array<number>(24).fill(0);
-  for (const a of Object.values(alarms)) {
+  for (const a of alarms.values()) {
     if (a.raisedAt < dayStart || a.raisedAt > now) continue;
     (a.level === 'alarm' ? alarm : warn)[localHour(a.raisedAt, timeZone)]! += 1;
   }

@@ -1,6 +1,7 @@
 // Pure: how to say how long the data has been stale, in the reader's language.
 
 import { translate, type Locale } from '../../../shared/i18n/index.ts';
+import { formatTime } from '../kpis/kpiFormat.ts';
 
 export function formatDuration(ms: number, locale: Locale): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -11,6 +12,6 @@ export function formatDuration(ms: number, locale: Locale): string {
 }
 
 export function staleMessage(since: number, now: number, locale: Locale, timeZone: string): string {
-  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(since));
+  const time = formatTime(new Date(since).toISOString(), locale, timeZone);
   return translate(locale, 'connection.lost', { time, ago: formatDuration(now - since, locale) });
 }

@@ -17,6 +17,7 @@ import { currentBridge } from '../../realtime/liveBridge.ts';
 import { allowedActions } from '../../../shared/domain/incidentMachine.ts';
 import { nearbySensors } from './nearby.ts';
 import { RevealCaller } from './RevealCaller.tsx';
+import { formatTime } from '../kpis/kpiFormat.ts';
 
 // The mini map brings MapLibre: load it with the first detail that has a place.
 const MiniMap = lazy(() => import('../map/MiniMap.tsx').then((m) => ({ default: m.MiniMap })));
@@ -47,7 +48,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
   // the nearby ones are found once per place and their live entries picked (new object per reading).
   const sensorTable = useAppStore((s) => s.city.sensors);
   // The live copy moves on when anyone acts on it; the detail follows its version.
-  const live = useAppStore((s) => s.city.incidents[incidentId]);
+  const live = useAppStore((s) => s.city.incidents.get(incidentId));
   // Deadline steps and requests name their action; other entries show the status they led to.
   const timelineLabel = (e: TimelineEntry) => {
     const step = e.action.replace(/^deadline_/, '');
@@ -148,8 +149,8 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
 
   const location = detail?.location ?? null;
   const nearIds = useMemo(() => nearbySensors(sensorTable, location, 500, 50).map((n) => n.sensor.id), [sensorTable, location]);
-  const nearLive = useAppStore(useShallow((s) => nearIds.map((id) => s.city.sensors[id])));
-  const sensors = useMemo(() => Object.fromEntries(nearLive.filter((x) => x !== undefined).map((x) => [x.id, x])), [nearLive]);
+  const nearLive = useAppStore(useShallow((s) => nearIds.map((id) => s.city.sensors.get(id))));
+  const sensors = useMemo(() => new Map(nearLive.filter((x) => x !== undefined).map((x) => [x.id, x])), [nearLive]);
   if (!detail) return <section className="panel detail" />;
   const name = (code: string | null) => {
     const c = code ? categories[code] : undefined;
@@ -244,7 +245,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
       <h3 className="panel__title">{t('dispatch.units')}</h3>
       <ol className="recs" data-testid="recommendations">
         {recommendations.map((r, k) => {
-          const unit = units[r.unitId];
+          const unit = units.get(r.unitId);
           return (
             <li key={r.unitId} className="recs__item" data-unit-id={r.unitId}>
               <div>
@@ -267,7 +268,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
       ) : (
         <ul className="dups">
           {duplicates.map((d) => {
-            const other = incidents[d.incidentId];
+            const other = incidents.get(d.incidentId);
             return (
               <li key={d.incidentId} className="dups__item" data-incident-id={d.incidentId}>
                 <span>
@@ -304,7 +305,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
       <ul className="dups">
         {detail.events.map((e) => (
           <li key={e.id}>
-            {t(`source.${e.source}` as MessageKey)} · {new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(e.occurredAt))}
+            {t(`source.${e.source}` as MessageKey)} · {formatTime(e.occurredAt, locale, timeZone)}
           </li>
         ))}
       </ul>
@@ -313,7 +314,7 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
       <ol className="timeline">
         {detail.timeline.map((e, k) => (
           <li key={k}>
-            <span className="feed__time">{new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(e.at))}</span>{' '}
+            <span className="feed__time">{formatTime(e.at, locale, timeZone)}</span>{' '}
             {timelineLabel(e)}
             {e.note && !e.action.startsWith('deadline_') ? ` — ${e.note}` : ''}
           </li>

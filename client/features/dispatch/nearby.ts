@@ -3,16 +3,17 @@
 import { distanceMeters } from '../../../shared/domain/geo.ts';
 import type { SensorView } from '../../../shared/protocol/changes.ts';
 import type { LonLat } from '../../../shared/domain/types.ts';
+import type { Table } from '../../../shared/domain/cityReducer.ts';
 
 export interface NearbySensor {
   sensor: SensorView;
   distanceM: number;
 }
 
-export function nearbySensors(sensors: Record<string, SensorView>, location: LonLat | null, radiusM = 500, limit = 6): NearbySensor[] {
+export function nearbySensors(sensors: Table<SensorView>, location: LonLat | null, radiusM = 500, limit = 6): NearbySensor[] {
   if (!location) return [];
   const out: NearbySensor[] = [];
-  for (const sensor of Object.values(sensors)) {
+  for (const sensor of sensors.values()) {
     // A cheap box test first: a degree of latitude is ~111 km.
     if (Math.abs(sensor.location[1] - location[1]) > radiusM / 100_000) continue;
     const distanceM = distanceMeters(sensor.location, location);

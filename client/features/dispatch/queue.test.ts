@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { filterFromSearch, queueOf, searchFromFilter } from './queue.ts';
 import { openIncident } from '../../../shared/domain/incidentFactory.ts';
 import type { Incident } from '../../../shared/domain/types.ts';
+import { tableOf } from '../../../shared/domain/cityReducer.ts';
 
 const inc = (id: string, severity: Incident['severity'], minute: number, districtId: string, status: Incident['status'] = 'new'): Incident => ({
   ...openIncident({ id, codePrefix: 'GD', source: 'hotline', text: id, category: null, severity, location: null, address: null, placement: { districtId, gridId: 'g', streetId: 's' }, now: new Date(Date.UTC(2026, 10, 22, 8, minute)).toISOString() }),
@@ -14,10 +15,10 @@ const incidents = Object.fromEntries(
 
 describe('dispatch queue', () => {
   it('holds new and triaged incidents, most urgent and oldest first', () => {
-    expect(queueOf(incidents, { sort: 'severity' }).map((i) => i.id)).toEqual(['c', 'b', 'a']);
-    expect(queueOf(incidents, { sort: 'age' }).map((i) => i.id)).toEqual(['a', 'c', 'b']);
-    expect(queueOf(incidents, { sort: 'district' }).map((i) => i.id)).toEqual(['b', 'c', 'a']);
-    expect(queueOf(incidents, { sort: 'severity', district: 'CA02', severity: 'low' }).map((i) => i.id)).toEqual(['a']);
+    expect(queueOf(tableOf(incidents), { sort: 'severity' }).map((i) => i.id)).toEqual(['c', 'b', 'a']);
+    expect(queueOf(tableOf(incidents), { sort: 'age' }).map((i) => i.id)).toEqual(['a', 'c', 'b']);
+    expect(queueOf(tableOf(incidents), { sort: 'district' }).map((i) => i.id)).toEqual(['b', 'c', 'a']);
+    expect(queueOf(tableOf(incidents), { sort: 'severity', district: 'CA02', severity: 'low' }).map((i) => i.id)).toEqual(['a']);
   });
 
   it('sorts by the clock: earliest due first, no running clock last', () => {
@@ -27,7 +28,7 @@ describe('dispatch queue', () => {
       b: due(incidents.b!, null),
       c: due(incidents.c!, '2026-11-22T08:20:00.000Z'),
     };
-    expect(queueOf(list, { sort: 'deadline' }).map((i) => i.id)).toEqual(['c', 'a', 'b']);
+    expect(queueOf(tableOf(list), { sort: 'deadline' }).map((i) => i.id)).toEqual(['c', 'a', 'b']);
   });
 
   it('round-trips its filter through the URL and ignores nonsense', () => {

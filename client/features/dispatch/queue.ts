@@ -1,6 +1,7 @@
 // Pure: which incidents wait for a dispatcher, in which order.
 
 import type { Incident, IncidentStatus, Severity } from '../../../shared/domain/types.ts';
+import type { Table } from '../../../shared/domain/cityReducer.ts';
 
 export const QUEUE_STATUSES: readonly IncidentStatus[] = ['new', 'triaged'];
 export const QUEUE_SORTS = ['severity', 'age', 'district', 'deadline'] as const;
@@ -37,8 +38,8 @@ function dueOrder(incident: Incident): number {
   return incident.deadline?.dueAt ? Date.parse(incident.deadline.dueAt) : Number.MAX_SAFE_INTEGER;
 }
 
-export function queueOf(incidents: Record<string, Incident>, filter: QueueFilter): Incident[] {
-  const items = Object.values(incidents).filter(
+export function queueOf(incidents: Table<Incident>, filter: QueueFilter): Incident[] {
+  const items = [...incidents.values()].filter(
     (i) =>
       QUEUE_STATUSES.includes(i.status) &&
       (!filter.district || i.districtId === filter.district) &&

@@ -1,14 +1,10 @@
 import { useEffect, useRef } from 'react';
-import type { Locale } from '../../../shared/i18n/index.ts';
 import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { perf, recordSample } from '../perf/perfProbe.ts';
 import { useT } from '../../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectFeed, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
 import type { FeedItem } from './feedItems.ts';
-
-function timeOf(at: string, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(at));
-}
+import { formatTime } from '../kpis/kpiFormat.ts';
 
 export function LiveFeed() {
   const t = useT();
@@ -47,7 +43,7 @@ export function LiveFeed() {
         <ol className="feed__list" data-testid="live-feed">
           {feed.map((item) => (
             <li key={item.key} className={`feed__item feed__item--${item.severity}`} data-testid="feed-item" data-incident-id={item.incidentId} data-status={item.status}>
-              <span className="feed__time">{timeOf(item.at, locale, timeZone)}</span>
+              <span className="feed__time">{formatTime(item.at, locale, timeZone)}</span>
               <span className={`feed__badge badge--${item.severity}`}>{t(`severity.${item.severity}` as MessageKey)}</span>
               <span className="feed__what">{category(item)}</span>
               <span className="feed__where">{place(item)}</span>

@@ -4,19 +4,20 @@
 // through React renders; district shading uses feature-state (77 polygons, no re-tiling).
 
 import { useEffect, useRef, useState } from 'react';
-import { Map as MapLibreMap, type ExpressionSpecification, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
+import { Map as MapLibreMap, type CanvasSource, type ExpressionSpecification, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { cityStyle, ensureMapSetup } from './mapSetup.ts';
 import { translate, type Locale } from '../../../shared/i18n/index.ts';
-import type { Incident } from '../../../shared/domain/types.ts';
+import type { Incident, Unit } from '../../../shared/domain/types.ts';
+import type { Table } from '../../../shared/domain/cityReducer.ts';
 import type { SensorView } from '../../../shared/protocol/changes.ts';
-import { useAppStore, selectLocale, type AppState } from '../../store/cityStore.ts';
+import { useAppStore, selectLocale } from '../../store/cityStore.ts';
 import {
   WINDOW_MS,
   diffById,
   diffIds,
   districtLoads,
-  heatToGeoJson,
+  heatPoints,
   incidentFeature,
   incidentsToGeoJson,
   isEmptyDiff,
@@ -33,6 +34,8 @@ import {
 import { CLICKABLE_LAYERS, CLUSTER_PROPERTIES, LAYER_GROUPS, districtFill, districtLabel, overlayLayers, scaledSize } from './mapStyle.ts';
 import { MAP_LAYERS, select, useScreenMap, type ScreenMapState, type Selection } from './screenMapStore.ts';
 import { FOCUS_MS, newCriticals } from './focus.ts';
+import { paceRenders } from './renderPacing.ts';
+import { colorize, heatDensity, squareHeight, type HeatGridSpec } from './heatRaster.ts';
 import { isNaive, perf, recordSample } from '../perf/perfProbe.ts';
 
 const CITY_BOUNDS: [number, number, number, number] = [-87.94, 41.644, -87.524, 42.023];
@@ -40,9 +43,31 @@ const CITY_BOUNDS: [number, number, number, number] = [-87.94, 41.644, -87.524, 
 const FAST_MS = 250;
 const SENSORS_MS = 1000;
 const HEAT_MS = 10_000;
+const SHADING_MS = 1000;
 /** Even without changes, re-check the time window now and then (incidents age out of it). */
 const WINDOW_RECHECK_MS = 5000;
 const empty = (): GeoJSON.FeatureCollection => ({ type: 'FeatureCollection', features: [] });
+
+/** The heat picture: the city and a margin, ~70 m a pixel, a kernel of ~1.2 km (as the layer had). */
+const HEAT_BOUNDS: [number, number, number, number] = [CITY_BOUNDS[0] - 0.05, CITY_BOUNDS[1] - 0.04, CITY_BOUNDS[2] + 0.05, CITY_BOUNDS[3] + 0.04];
+const HEAT_GRID: HeatGridSpec = { bounds: HEAT_BOUNDS, width: 640, height: squareHeight(HEAT_BOUNDS, 640), radius: 18, saturation: 3 };
+
+function heatCanvas(): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = HEAT_GRID.width;
+  canvas.height = HEAT_GRID.height;
+  return canvas;
+}
+
+/** Redraw the heat picture from the last 24 h and hand it to the map (one texture upload). */
+function paintHeat(map: MapLibreMap, canvas: HTMLCanvasElement): void {
+  const pixels = colorize(heatDensity(heatPoints(useAppStore.getState().city.incidents, Date.now()), HEAT_GRID), HEAT_GRID.saturation);
+  canvas.getContext('2d')!.putImageData(new ImageData(pixels, HEAT_GRID.width, HEAT_GRID.height), 0, 0);
+  const source = map.getSource<CanvasSource>('heat');
+  // A still canvas source uploads its picture when paused after play.
+  source?.play();
+  source?.pause();
+}
 
 type MapState = 'loading' | 'loaded' | 'error';
 
@@ -107,10 +132,10 @@ interface Dirty {
  * it collects the ids each flush changed, so a push costs what changed, not the city; the whole
  * incident table is only walked when the time window moves (incidents age out of it).
  */
-function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
+function startLiveUpdates(map: MapLibreMap, districtIds: string[], heatPicture: HTMLCanvasElement): () => void {
   const sentIncidents = new Map<string, Incident>();
   const sentSensors = new Map<string, SensorView>();
-  const sentUnits = new Map<string, AppState['city']['units'][string]>();
+  const sentUnits = new Map<string, Unit>();
   const dirty: Record<'incidents' | 'sensors' | 'units', Dirty> = {
     incidents: { all: true, ids: new Set() },
     sensors: { all: true, ids: new Set() },
@@ -126,7 +151,7 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
     }
   });
   /** The diff for one source: by the dirty ids, or in full after a snapshot (or when asked). */
-  const take = <T, P>(name: keyof typeof dirty, sent: Map<string, T>, items: Record<string, T>, full: boolean, ...rest: [(item: T) => boolean, (item: T) => GeoJSON.Feature<GeoJSON.Point, P>, ((a: T, b: T) => boolean)?]) => {
+  const take = <T, P>(name: keyof typeof dirty, sent: Map<string, T>, items: Table<T>, full: boolean, ...rest: [(item: T) => boolean, (item: T) => GeoJSON.Feature<GeoJSON.Point, P>, ((a: T, b: T) => boolean)?]) => {
     const d = dirty[name];
     const diff = d.all || full ? diffById(sent, items, ...rest) : diffIds(sent, d.ids, items, ...rest);
     d.all = false;
@@ -136,6 +161,8 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
   let seenWindow = '';
   let lastWindowCheck = 0;
   let firstPush = true;
+  let shadingStale = true;
+  let lastShading = 0;
 
   const painted = paintProbe(map, 'incidents');
   const send = <P extends GeoJSON.GeoJsonProperties>(id: string, diff: SourceDiff<P>, paintOf?: readonly Incident[]) => {
@@ -160,9 +187,15 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
       const windowMs = WINDOW_MS[timeWindow];
       const diff = take('incidents', sentIncidents, city.incidents, recheck, (i) => showIncident(i, now, windowMs), incidentFeature);
       // What was already there when the screen opened is not an event reaching a pixel.
-      const added = firstPush ? [] : diff.add.map((f) => city.incidents[f.properties.id]!);
+      const added = firstPush ? [] : diff.add.map((f) => city.incidents.get(f.properties.id)!);
       firstPush = false;
       send('incidents', diff, added);
+      shadingStale = true;
+    }
+    // The shading walks every incident: once a second is enough for a district's colour.
+    if (shadingStale && now - lastShading >= SHADING_MS) {
+      shadingStale = false;
+      lastShading = now;
       const loads = districtLoads(city.incidents);
       for (const id of districtIds) {
         const load = loads[id];
@@ -177,7 +210,7 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
     if (!dirty.sensors.all && dirty.sensors.ids.size === 0) return;
     send('sensors', take('sensors', sentSensors, useAppStore.getState().city.sensors, false, () => true, sensorFeature, sameSensorLook));
   };
-  const heat = () => map.getSource<GeoJSONSource>('heat')?.setData(heatToGeoJson(useAppStore.getState().city.incidents, Date.now()));
+  const heat = () => paintHeat(map, heatPicture);
 
   fast();
   sensors();
@@ -190,15 +223,15 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[]): () => void {
 }
 
 /** The naive baseline for the benchmark: a full setData of every source on every store change. */
-function startNaiveUpdates(map: MapLibreMap): () => void {
+function startNaiveUpdates(map: MapLibreMap, heatPicture: HTMLCanvasElement): () => void {
   const painted = paintProbe(map, 'incidents');
   return useAppStore.subscribe((state, previous) => {
     const started = performance.now();
     const { timeWindow } = useScreenMap.getState();
     if (state.city.incidents !== previous.city.incidents) {
-      const fresh = Object.values(state.city.incidents).filter((i) => previous.city.incidents[i.id] !== i);
+      const fresh = [...state.city.incidents.values()].filter((i) => previous.city.incidents.get(i.id) !== i);
       void map.getSource<GeoJSONSource>('incidents')?.setData(incidentsToGeoJson(state.city.incidents, Date.now(), WINDOW_MS[timeWindow])).then(() => painted?.(fresh));
-      map.getSource<GeoJSONSource>('heat')?.setData(heatToGeoJson(state.city.incidents, Date.now()));
+      paintHeat(map, heatPicture);
     }
     // Sensor readings are written in place: the flush's changed ids say when they moved.
     if (state.changes !== previous.changes && (state.changes.reset || state.changes.ids.sensors.length > 0)) void map.getSource<GeoJSONSource>('sensors')?.setData(sensorsToGeoJson(state.city.sensors));
@@ -288,12 +321,16 @@ export function CityMap() {
           fadeDuration: 0,
         });
         mapRef.current = map;
+        const probe = perf();
+        if (probe) probe.map = map;
         map.on('load', () => {
           const view = useScreenMap.getState();
           map.addSource('districts', { type: 'geojson', data: districts, promoteId: 'id' });
           // Street grids are only drawn close in: fetched in the background, after first paint.
           map.addSource('grids', { type: 'geojson', data: empty() });
-          map.addSource('heat', { type: 'geojson', data: empty() });
+          const heatPicture = heatCanvas();
+          const [w, s, e, n] = HEAT_BOUNDS;
+          map.addSource('heat', { type: 'canvas', canvas: heatPicture, animate: false, coordinates: [[w, n], [e, n], [e, s], [w, s]] });
           map.addSource('incidents', { type: 'geojson', data: empty(), promoteId: 'id', cluster: true, clusterRadius: 42, clusterMaxZoom: 14, clusterProperties: CLUSTER_PROPERTIES });
           map.addSource('sensors', { type: 'geojson', data: empty(), promoteId: 'id' });
           map.addSource('units', { type: 'geojson', data: empty(), promoteId: 'id' });
@@ -303,7 +340,8 @@ export function CityMap() {
           labelsFor(map, useAppStore.getState().ui.locale);
           applyView(map, view, null);
           stops.push(useScreenMap.subscribe((next, previous) => applyView(map, next, previous)));
-          stops.push(isNaive() ? startNaiveUpdates(map) : startLiveUpdates(map, districts.features.map((f) => f.properties.id)));
+          if (isNaive()) stops.push(startNaiveUpdates(map, heatPicture));
+          else stops.push(paceRenders(map), startLiveUpdates(map, districts.features.map((f) => f.properties.id), heatPicture));
           stops.push(startCriticalFocus(map));
           void fetch('/api/geo/grids', { credentials: 'same-origin' })
             .then((r) => r.json())

@@ -15,9 +15,9 @@ export function MapCard() {
   const categories = useAppStore(selectCategories);
   const districts = useAppStore(selectDistricts);
   // Only the selected object's reference: the card re-renders when that one thing changes.
-  const incident = useAppStore((s: AppState) => (selected?.kind === 'incident' ? s.city.incidents[selected.id] : undefined));
-  const unit = useAppStore((s: AppState) => (selected?.kind === 'unit' ? s.city.units[selected.id] : undefined));
-  const sensor = useAppStore((s: AppState) => (selected?.kind === 'sensor' ? s.city.sensors[selected.id] : undefined));
+  const incident = useAppStore((s: AppState) => (selected?.kind === 'incident' ? s.city.incidents.get(selected.id) : undefined));
+  const unit = useAppStore((s: AppState) => (selected?.kind === 'unit' ? s.city.units.get(selected.id) : undefined));
+  const sensor = useAppStore((s: AppState) => (selected?.kind === 'sensor' ? s.city.sensors.get(selected.id) : undefined));
   const allIncidents = useAppStore((s: AppState) => (selected?.kind === 'district' ? s.city.incidents : null));
   if (!selected || !(incident || unit || sensor || allIncidents)) return null;
   const districtName = (id: string | null | undefined) => {

@@ -6,20 +6,21 @@
 import type { Incident } from '../../../shared/domain/types.ts';
 import { isOpen } from '../../../shared/domain/incidentMachine.ts';
 import type { FeedItem } from '../feed/feedItems.ts';
+import type { Table } from '../../../shared/domain/cityReducer.ts';
 
 /** A feed entry older than this is history, not news (e.g. replayed by a snapshot). */
 export const NEWS_MS = 120_000;
 
-export function newCriticals(previousFeed: readonly FeedItem[], feed: readonly FeedItem[], previousIncidents: Record<string, Incident>, incidents: Record<string, Incident>, now: number): Incident[] {
+export function newCriticals(previousFeed: readonly FeedItem[], feed: readonly FeedItem[], previousIncidents: Table<Incident>, incidents: Table<Incident>, now: number): Incident[] {
   if (feed === previousFeed || previousFeed.length === 0) return [];
   const stop = previousFeed[0]!.key;
   const out: Incident[] = [];
   for (const item of feed) {
     if (item.key === stop) break;
     if (item.severity !== 'critical' || now - Date.parse(item.at) > NEWS_MS) continue;
-    const incident = incidents[item.incidentId];
+    const incident = incidents.get(item.incidentId);
     if (!incident || incident.severity !== 'critical' || !incident.location || !isOpen(incident.status)) continue;
-    const before = previousIncidents[item.incidentId];
+    const before = previousIncidents.get(item.incidentId);
     if (before && before.severity === 'critical') continue;
     if (!out.includes(incident)) out.push(incident);
   }

@@ -5,6 +5,8 @@ import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { SensorView } from '../../../shared/protocol/changes.ts';
 import type { Incident, Severity, TrafficLight, Unit } from '../../../shared/domain/types.ts';
 import { isOpen } from '../../../shared/domain/incidentMachine.ts';
+import type { Table } from '../../../shared/domain/cityReducer.ts';
+import type { HeatPoint } from './heatRaster.ts';
 
 export const TIME_WINDOWS = ['1h', '6h', '24h'] as const;
 export type TimeWindow = (typeof TIME_WINDOWS)[number];
@@ -53,9 +55,9 @@ export function incidentFeature(incident: Incident): Feature<Point, IncidentProp
 }
 
 /** Open incidents with a location within the window, as points for the clustered source. */
-export function incidentsToGeoJson(incidents: Record<string, Incident>, now: number, windowMs: number): FeatureCollection<Point, IncidentProps> {
+export function incidentsToGeoJson(incidents: Table<Incident>, now: number, windowMs: number): FeatureCollection<Point, IncidentProps> {
   const features: Feature<Point, IncidentProps>[] = [];
-  for (const incident of Object.values(incidents)) if (showIncident(incident, now, windowMs)) features.push(incidentFeature(incident));
+  for (const incident of incidents.values()) if (showIncident(incident, now, windowMs)) features.push(incidentFeature(incident));
   return { type: 'FeatureCollection', features };
 }
 
@@ -72,16 +74,16 @@ export interface SourceDiff<P> {
  */
 export function diffById<T, P>(
   sent: Map<string, T>,
-  items: Record<string, T>,
+  items: Table<T>,
   visible: (item: T) => boolean,
   toFeature: (item: T) => Feature<Point, P>,
   same: (a: T, b: T) => boolean = (a, b) => a === b,
 ): SourceDiff<P> {
   const diff: SourceDiff<P> = { remove: [], add: [] };
-  for (const [id, item] of Object.entries(items)) diffOne(diff, sent, id, item, visible, toFeature, same);
+  for (const [id, item] of items) diffOne(diff, sent, id, item, visible, toFeature, same);
   // Items gone from the store (e.g. a fresh snapshot without them).
   for (const id of sent.keys()) {
-    if (!(id in items)) {
+    if (!items.has(id)) {
       diff.remove.push(id);
       sent.delete(id);
     }
@@ -96,13 +98,13 @@ export function diffById<T, P>(
 export function diffIds<T, P>(
   sent: Map<string, T>,
   ids: Iterable<string>,
-  items: Record<string, T>,
+  items: Table<T>,
   visible: (item: T) => boolean,
   toFeature: (item: T) => Feature<Point, P>,
   same: (a: T, b: T) => boolean = (a, b) => a === b,
 ): SourceDiff<P> {
   const diff: SourceDiff<P> = { remove: [], add: [] };
-  for (const id of ids) diffOne(diff, sent, id, items[id], visible, toFeature, same);
+  for (const id of ids) diffOne(diff, sent, id, items.get(id), visible, toFeature, same);
   return diff;
 }
 
@@ -141,8 +143,8 @@ export function sensorFeature(s: SensorView): Feature<Point, SensorProps> {
 /** Sensors redraw only when what the map shows of them (level, online) changes, not on every reading. */
 export const sameSensorLook = (a: SensorView, b: SensorView) => a.level === b.level && a.online === b.online;
 
-export function sensorsToGeoJson(sensors: Record<string, SensorView>): FeatureCollection<Point, SensorProps> {
-  return { type: 'FeatureCollection', features: Object.values(sensors).map(sensorFeature) };
+export function sensorsToGeoJson(sensors: Table<SensorView>): FeatureCollection<Point, SensorProps> {
+  return { type: 'FeatureCollection', features: [...sensors.values()].map(sensorFeature) };
 }
 
 export function unitFeature(u: Unit): Feature<Point, UnitProps> {
@@ -151,8 +153,8 @@ export function unitFeature(u: Unit): Feature<Point, UnitProps> {
 
 export const unitOnDuty = (u: Unit) => u.status !== 'off_duty';
 
-export function unitsToGeoJson(units: Record<string, Unit>): FeatureCollection<Point, UnitProps> {
-  return { type: 'FeatureCollection', features: Object.values(units).filter(unitOnDuty).map(unitFeature) };
+export function unitsToGeoJson(units: Table<Unit>): FeatureCollection<Point, UnitProps> {
+  return { type: 'FeatureCollection', features: [...units.values()].filter(unitOnDuty).map(unitFeature) };
 }
 
 const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 1, high: 0.7, medium: 0.45, low: 0.25 };
@@ -163,19 +165,37 @@ const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 1, high: 0.7, medi
  */
 export const HEAT_REFERENCE_COUNT = 400;
 
-/** Heat: every incident reported in the last 24 h (open or not), weighted by severity and normalised by the day's volume. */
-export function heatToGeoJson(incidents: Record<string, Incident>, now: number): FeatureCollection<Point, { w: number }> {
+/**
+ * Heat points are summed per cell of this many degrees (~110 m × 80 m here): far below the heat's
+ * kernel (~1 km), so the picture is the same while drawing it costs per cell, not per report —
+ * a busy day's 10,000 reports become ~1,500 cells.
+ */
+export const HEAT_CELL_DEG = 0.001;
+
+/**
+ * Heat: every incident reported in the last 24 h (open or not), weighted by severity, normalised
+ * by the day's volume, and summed per cell (at the weighted centre of what fell in it).
+ */
+export function heatPoints(incidents: Table<Incident>, now: number): HeatPoint[] {
   const since = now - WINDOW_MS['24h'];
-  const recent = Object.values(incidents).filter((i) => i.location && Date.parse(i.createdAt) >= since);
+  const recent: Incident[] = [];
+  for (const i of incidents.values()) if (i.location && Date.parse(i.createdAt) >= since) recent.push(i);
   const scale = Math.min(1, HEAT_REFERENCE_COUNT / Math.max(1, recent.length));
-  const features = recent.map(
-    (i): Feature<Point, { w: number }> => ({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: i.location! },
-      properties: { w: Math.round(SEVERITY_WEIGHT[i.severity] * scale * 1000) / 1000 },
-    }),
-  );
-  return { type: 'FeatureCollection', features };
+  const cells = new Map<string, HeatPoint>();
+  for (const i of recent) {
+    const [x, y] = i.location!;
+    const key = `${Math.floor(x / HEAT_CELL_DEG)}:${Math.floor(y / HEAT_CELL_DEG)}`;
+    const w = SEVERITY_WEIGHT[i.severity] * scale;
+    const cell = cells.get(key);
+    if (cell) {
+      cell.x += x * w;
+      cell.y += y * w;
+      cell.w += w;
+    } else {
+      cells.set(key, { w, x: x * w, y: y * w });
+    }
+  }
+  return [...cells.values()].map((c) => ({ x: c.x / c.w, y: c.y / c.w, w: Math.round(c.w * 1000) / 1000 }));
 }
 
 export interface DistrictLoad {
@@ -186,9 +206,9 @@ export interface DistrictLoad {
 }
 
 /** Per-district load for the shading: open incidents and deadline risk. */
-export function districtLoads(incidents: Record<string, Incident>): Record<string, DistrictLoad> {
+export function districtLoads(incidents: Table<Incident>): Record<string, DistrictLoad> {
   const out: Record<string, DistrictLoad> = {};
-  for (const i of Object.values(incidents)) {
+  for (const i of incidents.values()) {
     if (!i.districtId || !isOpen(i.status)) continue;
     const d = (out[i.districtId] ??= { open: 0, risk: 0, overdue: 0 });
     d.open += 1;

@@ -11,6 +11,15 @@ export const SEVERITY_COLORS = {
   low: '#40a9ff',
 } as const;
 
+/** The heat's colour ramp: density share → RGBA (transparent, blue, yellow, orange, red). */
+export const HEAT_RAMP: readonly (readonly [number, [number, number, number, number]])[] = [
+  [0, [0, 0, 0, 0]],
+  [0.2, [64, 169, 255, 128]],
+  [0.45, [250, 219, 20, 255]],
+  [0.7, [255, 159, 26, 255]],
+  [1, [255, 77, 79, 255]],
+];
+
 export const OVERDUE_COLOR = '#ffffff';
 export const RISK_COLOR = '#fadb14';
 
@@ -111,19 +120,8 @@ export function overlayLayers(locale: Locale, shading: DistrictShading, k = 1): 
       layout: { 'text-field': districtLabel(locale), 'text-font': ['sans-serif'], 'text-size': 12 * k, 'text-max-width': 8 },
       paint: { 'text-color': '#8fb1dc', 'text-halo-color': '#0b1220', 'text-halo-width': 1.5, 'text-opacity': 0.85 },
     },
-    {
-      id: 'heat',
-      type: 'heatmap',
-      source: 'heat',
-      maxzoom: 15,
-      paint: {
-        'heatmap-weight': ['get', 'w'],
-        'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 9, 0.6, 14, 1.6],
-        'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 9, 10 * k, 14, 28 * k],
-        'heatmap-opacity': 0.55,
-        'heatmap-color': ['interpolate', ['linear'], ['heatmap-density'], 0, 'rgba(0,0,0,0)', 0.2, 'rgba(64,169,255,0.5)', 0.45, '#fadb14', 0.7, '#ff9f1a', 1, '#ff4d4f'],
-      },
-    },
+    // The 24 h heat, drawn by heatRaster into a canvas over the city and shown as one image.
+    { id: 'heat', type: 'raster', source: 'heat', maxzoom: 15, paint: { 'raster-opacity': 0.55, 'raster-fade-duration': 0, 'raster-resampling': 'linear' } },
     {
       id: 'sensors',
       type: 'circle',

@@ -21,6 +21,8 @@ export interface PerfRecord {
   /** Server timestamp of an incident change to the first paint that shows it, ms, per path. */
   feedPaint: number[];
   mapPaint: number[];
+  /** The big screen's map, for benchmark experiments (which layers cost what to draw). */
+  map?: unknown;
   reset(): void;
 }
 

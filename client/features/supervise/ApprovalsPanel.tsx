@@ -18,7 +18,7 @@ export function ApprovalsPanel() {
   const [error, setError] = useState<string | null>(null);
   const suspended = useMemo(() => suspendedList(incidents), [incidents]);
   // A new request or decision changes its incident's version: refetch when versions move.
-  const versionKey = useMemo(() => Object.values(incidents).reduce((n, i) => n + i.version, 0), [incidents]);
+  const versionKey = useMemo(() => [...incidents.values()].reduce((n, i) => n + i.version, 0), [incidents]);
   const load = useCallback(() => {
     api
       .get<{ items: DeadlineRequest[] }>('/api/deadline-requests?status=pending')
@@ -69,7 +69,7 @@ export function ApprovalsPanel() {
             <span className="sv-row__what">
               {t(`deadline.kind.${r.kind}` as MessageKey)}
               {r.minutes ? ` · ${r.minutes} ${t('unit.minutes')}` : ''}
-              {r.unitId && units[r.unitId] ? ` · ${locale === 'zh-CN' ? units[r.unitId]!.name.zh : units[r.unitId]!.name.en}` : ''} — {r.reason}
+              {r.unitId && units.get(r.unitId) ? ` · ${locale === 'zh-CN' ? units.get(r.unitId)!.name.zh : units.get(r.unitId)!.name.en}` : ''} — {r.reason}
             </span>
             <span className="sv-row__buttons">
               <button type="button" className="btn btn--primary" data-action="approve" onClick={() => void run(() => api.post(`/api/deadline-requests/${r.id}/decision`, { approve: true }))}>

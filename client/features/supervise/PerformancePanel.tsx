@@ -49,7 +49,7 @@ export function PerformancePanel() {
       return d ? (locale === 'zh-CN' ? d.nameZh : d.name) : key;
     }
     if (by === 'unit') {
-      const u = units[key];
+      const u = units.get(key);
       return u ? (locale === 'zh-CN' ? u.name.zh : u.name.en) : key;
     }
     const c = categories[key];

@@ -1,0 +1,71 @@
+// Without a GPU (the wall's PC often has none; browsers then draw WebGL in software), one render
+// of the city map costs tens of milliseconds, and the page's main thread waits for it: the
+// compositor reads each new map frame back before it can show the page. Live sources update
+// several times a second and each tile they reload asks for another render, so unpaced the map
+// would render at the frame rate and take the feed, the clocks and the charts down with it.
+// So: while the camera is still, renders asked for by data are paced so that they take at most a
+// share of the time (what arrived meanwhile is drawn together); a moving camera — a person's drag,
+// the critical focus's flight — and a resize render every frame as MapLibre normally does. With a
+// GPU a render costs a few ms and the pace is the floor; in software it settles near a second.
+
+import type { Map as MapLibreMap } from 'maplibre-gl';
+
+export interface PaceOptions {
+  /** Share of the time data-driven renders may take (their measured cost sets the interval). */
+  budget: number;
+  minIntervalMs: number;
+  maxIntervalMs: number;
+}
+
+export const DEFAULT_PACE: PaceOptions = { budget: 0.15, minIntervalMs: 250, maxIntervalMs: 2000 };
+
+/** Pure: the interval between data-driven renders for a measured render cost. */
+export function paceInterval(renderCostMs: number, o: PaceOptions = DEFAULT_PACE): number {
+  return Math.min(o.maxIntervalMs, Math.max(o.minIntervalMs, renderCostMs / o.budget));
+}
+
+/** Pure: a running estimate of the render cost that follows change within a few renders. */
+export function nextCost(estimate: number | null, sample: number): number {
+  return estimate === null ? sample : estimate * 0.8 + sample * 0.2;
+}
+
+export function paceRenders(map: MapLibreMap, options: PaceOptions = DEFAULT_PACE): () => void {
+  const renderNow = map.triggerRepaint.bind(map);
+  let lastRender = 0;
+  let cost: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const onRender = () => {
+    const rendered = performance.now();
+    lastRender = rendered;
+    // The frame that shows this render ends when the compositor has it (in software: after the
+    // read-back); the next animation frame's start is as close to that as a page can see.
+    requestAnimationFrame(() => {
+      cost = nextCost(cost, performance.now() - rendered);
+    });
+  };
+  const immediately = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    renderNow();
+  };
+  map.on('render', onRender);
+  map.on('movestart', immediately);
+  map.on('resize', immediately);
+  map.triggerRepaint = () => {
+    if (map.isMoving() || map.repaint) return immediately();
+    if (timer) return;
+    const wait = lastRender + paceInterval(cost ?? 0, options) - performance.now();
+    if (wait <= 0) return renderNow();
+    timer = setTimeout(() => {
+      timer = null;
+      renderNow();
+    }, wait);
+  };
+  return () => {
+    if (timer) clearTimeout(timer);
+    map.off('render', onRender);
+    map.off('movestart', immediately);
+    map.off('resize', immediately);
+    map.triggerRepaint = renderNow;
+  };
+}
