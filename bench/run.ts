@@ -39,6 +39,7 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     flushes: m.flush.n,
     'map upd p95 ms': fmt(m.mapUpdate.p95),
     'chart upd p95 ms': fmt(m.chartUpdate.p95),
+    'arrive p99 ms': fmt(m.arrive.p99),
     'feed paint p99 ms': fmt(m.feedPaint.p99),
     'map paint p99 ms': fmt(m.mapPaint.p99),
     'heap growth %': fmt(m.heap.growthPct),

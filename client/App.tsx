@@ -10,8 +10,12 @@ import { LiveBridge, setCurrentBridge } from './realtime/liveBridge.ts';
 import { initialState } from './store/cityStore.ts';
 import { bridgeScheduler } from './features/perf/perfProbe.ts';
 
-// The big screen carries the map and chart libraries: load it only when it is opened.
-const ScreenPage = lazy(() => import('./pages/ScreenPage.tsx').then((m) => ({ default: m.ScreenPage })));
+// The big screen carries the map and chart libraries: load it only when it is opened — and when
+// the page opens on it, start at once, alongside the sign-in check rather than after it (a wall
+// screen's first figures wait for this code; the server is busy with the snapshot soon after).
+const loadScreenPage = () => import('./pages/ScreenPage.tsx');
+const screenModule = location.pathname.startsWith('/screen') ? loadScreenPage() : null;
+const ScreenPage = lazy(() => (screenModule ?? loadScreenPage()).then((m) => ({ default: m.ScreenPage })));
 const DispatchPage = lazy(() => import('./pages/DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })));
 const FieldPage = lazy(() => import('./pages/FieldPage.tsx').then((m) => ({ default: m.FieldPage })));
 const AdminDeadlinesPage = lazy(() => import('./pages/AdminDeadlinesPage.tsx').then((m) => ({ default: m.AdminDeadlinesPage })));

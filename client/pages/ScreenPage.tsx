@@ -9,9 +9,12 @@ import { MapCard } from '../features/map/MapCard.tsx';
 import { TopBar } from './TopBar.tsx';
 import '../styles/screen.css';
 
-// MapLibre and ECharts are the two heavy libraries: each in its own chunk, loaded in parallel.
-const CityMap = lazy(() => import('../features/map/CityMap.tsx').then((m) => ({ default: m.CityMap })));
-const ScreenCharts = lazy(() => import('../features/charts/ScreenCharts.tsx').then((m) => ({ default: m.ScreenCharts })));
+// MapLibre and ECharts are the two heavy libraries: each in its own chunk, both asked for as soon
+// as this module loads (not when the page first renders), in parallel.
+const cityMapModule = import('../features/map/CityMap.tsx');
+const chartsModule = import('../features/charts/ScreenCharts.tsx');
+const CityMap = lazy(() => cityMapModule.then((m) => ({ default: m.CityMap })));
+const ScreenCharts = lazy(() => chartsModule.then((m) => ({ default: m.ScreenCharts })));
 
 /**
  * The big screen (一屏观天下): vital signs left, the map in the middle, the live feed and hotspots

@@ -5,11 +5,13 @@ import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { selectLocale, selectMetrics, useAppStore } from '../../store/cityStore.ts';
 import { KPI_NAMES, formatDelta, formatKpi, kpiDelta, kpiValue } from './kpiFormat.ts';
+import { useEarlyMetrics } from './useEarlyMetrics.ts';
 
 export function KpiTiles() {
   const t = useT();
   const metrics = useAppStore(selectMetrics);
   const locale = useAppStore(selectLocale);
+  useEarlyMetrics();
   return (
     <section className="kpis" aria-label={t('kpi.title')} data-testid="kpis">
       {KPI_NAMES.map((name) => {

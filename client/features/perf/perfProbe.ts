@@ -4,6 +4,7 @@
 // so a normal screen pays nothing for it.
 
 import { LiveBridge, browserScheduler, type Scheduler } from '../../realtime/liveBridge.ts';
+import type { ChangeBatch } from '../../../shared/protocol/changes.ts';
 
 export type PerfMode = 'off' | 'design' | 'naive';
 
@@ -21,6 +22,8 @@ export interface PerfRecord {
   /** Server timestamp of an incident change to the first paint that shows it, ms, per path. */
   feedPaint: number[];
   mapPaint: number[];
+  /** Server timestamp of an incident change to its arrival on the socket, ms (the server's and the network's share). */
+  arrive: number[];
   /** The big screen's map, for benchmark experiments (which layers cost what to draw). */
   map?: unknown;
   reset(): void;
@@ -44,7 +47,7 @@ export function perf(): PerfRecord | null {
   return record;
 }
 
-export function recordSample(list: keyof Pick<PerfRecord, 'frames' | 'longTasks' | 'flushes' | 'mapUpdates' | 'chartUpdates' | 'feedPaint' | 'mapPaint'>, value: number): void {
+export function recordSample(list: keyof Pick<PerfRecord, 'frames' | 'longTasks' | 'flushes' | 'mapUpdates' | 'chartUpdates' | 'feedPaint' | 'mapPaint' | 'arrive'>, value: number): void {
   if (record) push(record[list], value);
 }
 
@@ -61,8 +64,9 @@ export function installPerfProbe(search: string): PerfMode {
     chartUpdates: [],
     feedPaint: [],
     mapPaint: [],
+    arrive: [],
     reset() {
-      for (const key of ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint'] as const) r[key].length = 0;
+      for (const key of ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'arrive'] as const) r[key].length = 0;
     },
   };
   record = r;
@@ -96,15 +100,34 @@ export function isNaive(): boolean {
   return record?.mode === 'naive';
 }
 
-type Flushable = { flush(): void };
+type Buffered = { kind: 'snapshot' } | { kind: 'batch'; batch: ChangeBatch };
+type Instrumented = { flush(): void; push(item: Buffered): void };
 
-/** Time every flush (the naive scheduler flushes once per socket message, as it arrives). */
+/**
+ * Time every flush (the naive scheduler flushes once per socket message, as it arrives), how long
+ * incident changes took to reach the socket, and marks for the first load (snapshot arrived, applied).
+ */
 function instrumentBridge(r: PerfRecord): void {
-  const proto = LiveBridge.prototype as unknown as Flushable;
-  const flush = proto.flush;
-  proto.flush = function (this: Flushable) {
+  const proto = LiveBridge.prototype as unknown as Instrumented;
+  const { flush, push: arrived } = proto;
+  let snapshotPending = false;
+  proto.flush = function (this: Instrumented) {
     const started = performance.now();
     flush.call(this);
     push(r.flushes, performance.now() - started);
+    if (snapshotPending) {
+      snapshotPending = false;
+      performance.mark('snapshot:applied');
+    }
+  };
+  proto.push = function (this: Instrumented, item: Buffered) {
+    if (item.kind === 'snapshot') {
+      snapshotPending = true;
+      if (performance.getEntriesByName('snapshot:arrived').length === 0) performance.mark('snapshot:arrived');
+    } else {
+      const now = Date.now();
+      for (const c of item.batch.changes) if (c.type === 'incident') push(r.arrive, now - Date.parse(c.incident.updatedAt));
+    }
+    arrived.call(this, item);
   };
 }
