@@ -131,6 +131,7 @@ async function signedInPage(browser: Browser, url: string, query: string): Promi
   await page.waitForSelector('[data-testid="kpi-openIncidents"]:not([data-value=""])', { timeout: 120_000 });
   const firstDataMs = Date.now() - started;
   await page.waitForSelector('[data-testid="city-map"]:not([data-map-state="error"]) canvas', { timeout: 120_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('snapshot:applied').length > 0, undefined, { timeout: 120_000 });
   // Where the first load's time went, from the page's own timeline (ms since navigation).
   // (No named functions inside: the page has no `__name` helper that tsx's output would call.)
   const firstLoad = await page.evaluate(() => ({
