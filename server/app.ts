@@ -121,6 +121,11 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
   app.set('trust proxy', config.security.trustProxy);
   app.use(securityHeaders());
   const httpServer = http.createServer(app);
+  // Idle keep-alive connections stay open longer than clients and proxies keep them (Node's
+  // fetch: 4 s; proxies: ~60 s), so the server is never the side that closes one just as a
+  // request is sent on it (the client then sees ECONNRESET).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   // Broadcast between nodes through Redis when REDIS_URL is set.
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, channelKey(config.databaseUrl)) : null;
   const live = createLiveServer(httpServer, auth, { allowedOrigins: config.security.allowedOrigins, logger, ...(redis ? { adapter: redis.adapter } : {}) });
