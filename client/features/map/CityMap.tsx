@@ -339,9 +339,15 @@ export function CityMap() {
           scaleBaseLabels(map, k);
           labelsFor(map, useAppStore.getState().ui.locale);
           applyView(map, view, null);
-          stops.push(useScreenMap.subscribe((next, previous) => applyView(map, next, previous)));
-          if (isNaive()) stops.push(startNaiveUpdates(map, heatPicture));
-          else stops.push(paceRenders(map), startLiveUpdates(map, districts.features.map((f) => f.properties.id), heatPicture));
+          const pacing = isNaive() ? null : paceRenders(map);
+          stops.push(
+            useScreenMap.subscribe((next, previous) => {
+              applyView(map, next, previous);
+              pacing?.hurry();
+            }),
+          );
+          if (pacing) stops.push(pacing.stop, startLiveUpdates(map, districts.features.map((f) => f.properties.id), heatPicture));
+          else stops.push(startNaiveUpdates(map, heatPicture));
           stops.push(startCriticalFocus(map));
           void fetch('/api/geo/grids', { credentials: 'same-origin' })
             .then((r) => r.json())

@@ -5,7 +5,8 @@
 // would render at the frame rate and take the feed, the clocks and the charts down with it.
 // So: while the camera is still, renders asked for by data are paced so that they take at most a
 // share of the time (what arrived meanwhile is drawn together); a moving camera — a person's drag,
-// the critical focus's flight — and a resize render every frame as MapLibre normally does. With a
+// the critical focus's flight — a resize, and what a person just asked for (a toggle, a selection:
+// `hurry`) render at once as MapLibre normally does. With a
 // GPU a render costs a few ms and the pace is the floor; in software it settles near a second.
 
 import type { Map as MapLibreMap } from 'maplibre-gl';
@@ -29,11 +30,21 @@ export function nextCost(estimate: number | null, sample: number): number {
   return estimate === null ? sample : estimate * 0.8 + sample * 0.2;
 }
 
-export function paceRenders(map: MapLibreMap, options: PaceOptions = DEFAULT_PACE): () => void {
+/** How long after a person acts the map renders at once (their change, and the tiles it loads). */
+const HURRY_MS = 1000;
+
+export interface Pacing {
+  /** A person changed what the map shows: render it now, not at the next slot. */
+  hurry(): void;
+  stop(): void;
+}
+
+export function paceRenders(map: MapLibreMap, options: PaceOptions = DEFAULT_PACE): Pacing {
   const renderNow = map.triggerRepaint.bind(map);
   let lastRender = 0;
   let cost: number | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let hurriedUntil = 0;
   const onRender = () => {
     const rendered = performance.now();
     lastRender = rendered;
@@ -52,7 +63,7 @@ export function paceRenders(map: MapLibreMap, options: PaceOptions = DEFAULT_PAC
   map.on('movestart', immediately);
   map.on('resize', immediately);
   map.triggerRepaint = () => {
-    if (map.isMoving() || map.repaint) return immediately();
+    if (map.isMoving() || map.repaint || performance.now() < hurriedUntil) return immediately();
     if (timer) return;
     const wait = lastRender + paceInterval(cost ?? 0, options) - performance.now();
     if (wait <= 0) return renderNow();
@@ -61,11 +72,17 @@ export function paceRenders(map: MapLibreMap, options: PaceOptions = DEFAULT_PAC
       renderNow();
     }, wait);
   };
-  return () => {
-    if (timer) clearTimeout(timer);
-    map.off('render', onRender);
-    map.off('movestart', immediately);
-    map.off('resize', immediately);
-    map.triggerRepaint = renderNow;
+  return {
+    hurry() {
+      hurriedUntil = performance.now() + HURRY_MS;
+      immediately();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      map.off('render', onRender);
+      map.off('movestart', immediately);
+      map.off('resize', immediately);
+      map.triggerRepaint = renderNow;
+    },
   };
 }
