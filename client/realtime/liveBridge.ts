@@ -13,7 +13,7 @@ import {
 } from '../../shared/protocol/changes.ts';
 import { feedAfter, feedFromIncidents, type FeedItem } from '../features/feed/feedItems.ts';
 import type { AppState, ConnectionSlice } from '../store/cityStore.ts';
-import { commitDelta, noChanges, type FlushChanges } from '../store/commitDelta.ts';
+import { commitDelta, noChanges, pruneFinished, type FlushChanges } from '../store/commitDelta.ts';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -104,8 +104,12 @@ export function applyBuffered(city: CityState, feed: FeedItem[], buffered: reado
   return { city, feed, gapFrom, changes };
 }
 
+/** How often a connected screen drops the finished cases it no longer needs. */
+const PRUNE_MS = 60_000;
+
 export class LiveBridge {
   private socket: LiveSocket | null = null;
+  private pruneTimer: ReturnType<typeof setInterval> | null = null;
   private buffer: Buffered[] = [];
   private scheduled = false;
   private resuming = false;
@@ -128,7 +132,15 @@ export class LiveBridge {
       },
     });
     this.attach(socket);
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_MS);
     return socket;
+  }
+
+  /** Drop finished cases older than a fresh snapshot would hold (see `pruneFinished`). */
+  prune(): void {
+    const state = this.store.getState();
+    const { city, changes } = pruneFinished(state.city, this.scheduler.now());
+    if (city !== state.city) this.store.setState({ city, changes });
   }
 
   /** Wire an existing socket (tests pass their own). */
@@ -162,6 +174,8 @@ export class LiveBridge {
   }
 
   disconnect(): void {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = null;
     this.socket?.disconnect();
     this.socket = null;
   }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyBatch, batchDelta, fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
 import { openIncident } from '../../shared/domain/incidentFactory.ts';
+import type { Task } from '../../shared/domain/types.ts';
 import type { Change, ChangeBatch, SensorView, Snapshot } from '../../shared/protocol/changes.ts';
-import { commitDelta, noChanges } from './commitDelta.ts';
+import { commitDelta, noChanges, pruneFinished } from './commitDelta.ts';
 
 const sensor = (id: string): SensorView => ({ id, kind: 'water_level', metric: 'water_level', unit: 'cm', location: [0, 0], districtId: 'CA01', gridId: 'g', intervalSec: 60, rule: { direction: 'above', warn: 1, alarm: 2, clear: 1, dwellSec: 0 }, value: null, at: null, online: false, level: 'normal' });
 const incident = (seq: number, id: string): Change => ({ seq, type: 'incident', incident: openIncident({ id, codePrefix: 'GD', source: 'patrol', text: id, category: null, severity: 'low', location: [0, 0], address: null, placement: null, now: '2026-11-22T00:00:00.000Z' }) });
@@ -49,5 +50,34 @@ describe('commitDelta (the store’s commit)', () => {
     expect(changes.ids.sensors).toEqual(['S1']);
     expect(changes.ids.incidents).toEqual(['a']);
     expect(changes.ids.units).toEqual([]);
+  });
+});
+
+describe('pruneFinished (a screen left on for days)', () => {
+  const NOW = Date.parse('2026-11-24T12:00:00.000Z');
+  const task = (id: string, status: Task['status'], iso: string): Task => ({ id, incidentId: 'x', unitId: 'u', districtId: null, status, note: null, version: 1, createdAt: iso, updatedAt: iso });
+  const at = (iso: string, status: 'closed' | 'new' | 'rejected') => ({ ...(incident(1, `${status}-${iso}`) as Extract<Change, { type: 'incident' }>).incident, status, updatedAt: iso });
+
+  it('drops finished incidents and tasks older than the snapshot window, keeps open and recent ones, and names what it dropped', () => {
+    const old = '2026-11-23T11:00:00.000Z';
+    const recent = '2026-11-24T11:00:00.000Z';
+    const state = fromSnapshot({
+      ...snapshot(),
+      incidents: [at(old, 'closed'), at(old, 'rejected'), at(old, 'new'), at(recent, 'closed')],
+      tasks: [task('t-old', 'resolved', old), task('t-open', 'accepted', old)],
+    });
+    const { city, changes } = pruneFinished(state, NOW);
+    expect([...city.incidents.keys()].sort()).toEqual([`closed-${recent}`, `new-${old}`]);
+    expect(changes.ids.incidents.sort()).toEqual([`closed-${old}`, `rejected-${old}`]);
+    expect([...city.tasks.keys()]).toEqual(['t-open']);
+    expect(changes.ids.tasks).toEqual(['t-old']);
+    expect(changes.reset).toBe(false);
+    // The state it was given is untouched.
+    expect(state.incidents.size).toBe(4);
+  });
+
+  it('returns the same state when nothing is due, so no reader is woken', () => {
+    const state = fromSnapshot({ ...snapshot(), incidents: [at('2026-11-24T11:00:00.000Z', 'closed')] });
+    expect(pruneFinished(state, NOW).city).toBe(state);
   });
 });

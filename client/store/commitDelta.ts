@@ -6,6 +6,8 @@
 // new object per reading) or follow the changed ids each flush publishes (`AppState.changes`).
 
 import type { PersistentTable } from '../../shared/domain/persistentTable.ts';
+import { isOpen } from '../../shared/domain/incidentMachine.ts';
+import { isTaskOpen } from '../../shared/domain/taskMachine.ts';
 import { TABLES, applyDelta, type CityDelta, type CityState, type TableName } from '../../shared/domain/cityReducer.ts';
 
 export type ChangedIds = Record<TableName, string[]>;
@@ -35,4 +37,22 @@ export function commitDelta(state: CityState, delta: CityDelta, changes: FlushCh
   for (const name of IN_PLACE) (next[name] as PersistentTable<unknown>).writeInPlace(delta[name] as Map<string, unknown>);
   for (const name of TABLES) for (const id of (delta[name] as Map<string, unknown>).keys()) changes.ids[name].push(id);
   return next;
+}
+
+/**
+ * A screen that runs for days must not keep every case it ever saw. The snapshot a screen starts
+ * from holds open incidents and those finished within this window; finished ones older than it
+ * (and finished tasks) are dropped from the store the same way, so a screen left on holds what a
+ * fresh one would.
+ */
+export const KEEP_FINISHED_MS = 24 * 3_600_000;
+
+/** Pure: the state without finished incidents and tasks last updated before `now - keepMs`. */
+export function pruneFinished(state: CityState, now: number, keepMs = KEEP_FINISHED_MS): { city: CityState; changes: FlushChanges } {
+  const cutoff = new Date(now - keepMs).toISOString();
+  const changes = noChanges();
+  for (const i of state.incidents.values()) if (!isOpen(i.status) && i.updatedAt < cutoff) changes.ids.incidents.push(i.id);
+  for (const t of state.tasks.values()) if (!isTaskOpen(t.status) && t.updatedAt < cutoff) changes.ids.tasks.push(t.id);
+  if (changes.ids.incidents.length === 0 && changes.ids.tasks.length === 0) return { city: state, changes };
+  return { city: { ...state, incidents: state.incidents.without(changes.ids.incidents), tasks: state.tasks.without(changes.ids.tasks) }, changes };
 }

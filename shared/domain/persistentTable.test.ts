@@ -30,6 +30,16 @@ describe('PersistentTable', () => {
     expect(after.get('INC-500')).toBe('v500');
   });
 
+  it('drops ids in a new version, leaving the old one whole', () => {
+    const before = PersistentTable.from(entries(100));
+    const after = before.without(['INC-1', 'INC-2', 'nope', 'INC-1']);
+    expect(after.size).toBe(98);
+    expect(after.has('INC-1')).toBe(false);
+    expect(after.get('INC-3')).toBe('v3');
+    expect(before.size).toBe(100);
+    expect(before.get('INC-1')).toBe('v1');
+  });
+
   it('writes in place when asked, and counts only new ids', () => {
     const t = PersistentTable.from(entries(10));
     t.writeInPlace([['INC-1', 'x'], ['INC-1', 'y'], ['S-1', 'z']]);

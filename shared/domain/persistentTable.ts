@@ -67,6 +67,24 @@ export class PersistentTable<T> implements Table<T> {
     return new PersistentTable(chunks, count);
   }
 
+  /** A new version without `ids` (unknown ids are ignored); this one is unchanged. */
+  without(ids: Iterable<string>): PersistentTable<T> {
+    const chunks = this.chunks.slice();
+    const copied = new Set<number>();
+    let count = this.count;
+    for (const id of ids) {
+      const c = chunkOf(id);
+      if (!chunks[c]!.has(id)) continue;
+      if (!copied.has(c)) {
+        chunks[c] = new Map(chunks[c]);
+        copied.add(c);
+      }
+      chunks[c]!.delete(id);
+      count -= 1;
+    }
+    return new PersistentTable(chunks, count);
+  }
+
   /**
    * Write into this table itself — and into every version sharing its chunks. Only for a table
    * whose older versions nobody keeps (the store's sensor readings, see client/store/commitDelta).
