@@ -22,7 +22,7 @@ export interface PerfRecord {
   /** Server timestamp of an incident change to the first paint that shows it, ms, per path. */
   feedPaint: number[];
   mapPaint: number[];
-  /** Server timestamp of an incident change to its arrival on the socket, ms (the server's and the network's share). */
+  /** Server timestamp of an incident change to the page handling its socket message, ms (the server's, the network's and a busy main thread's share). */
   arrive: number[];
   /** The big screen's map, for benchmark experiments (which layers cost what to draw). */
   map?: unknown;
