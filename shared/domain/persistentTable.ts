@@ -51,38 +51,41 @@ export class PersistentTable<T> implements Table<T> {
 
   /** A new version with `changes` written; this one is unchanged and shares the untouched chunks. */
   with(changes: Iterable<[string, T]>): PersistentTable<T> {
-    const chunks = this.chunks.slice();
-    const copied = new Set<number>();
-    let count = this.count;
+    const next = this.nextVersion();
     for (const [id, entry] of changes) {
-      const c = chunkOf(id);
-      if (!copied.has(c)) {
-        chunks[c] = new Map(chunks[c]);
-        copied.add(c);
-      }
-      const chunk = chunks[c]!;
-      if (!chunk.has(id)) count += 1;
+      const chunk = next.own(chunkOf(id));
+      if (!chunk.has(id)) next.table.count += 1;
       chunk.set(id, entry);
     }
-    return new PersistentTable(chunks, count);
+    return next.table;
   }
 
   /** A new version without `ids` (unknown ids are ignored); this one is unchanged. */
   without(ids: Iterable<string>): PersistentTable<T> {
-    const chunks = this.chunks.slice();
-    const copied = new Set<number>();
-    let count = this.count;
+    const next = this.nextVersion();
     for (const id of ids) {
       const c = chunkOf(id);
-      if (!chunks[c]!.has(id)) continue;
-      if (!copied.has(c)) {
-        chunks[c] = new Map(chunks[c]);
-        copied.add(c);
-      }
-      chunks[c]!.delete(id);
-      count -= 1;
+      // An id this version lacks copies nothing.
+      if (!this.chunks[c]!.has(id)) continue;
+      if (next.own(c).delete(id)) next.table.count -= 1;
     }
-    return new PersistentTable(chunks, count);
+    return next.table;
+  }
+
+  /** A new version sharing every chunk, and `own(c)`: its chunk c, copied the first time it is asked for. */
+  private nextVersion(): { table: PersistentTable<T>; own(c: number): Map<string, T> } {
+    const table = new PersistentTable(this.chunks.slice(), this.count);
+    const copied = new Set<number>();
+    return {
+      table,
+      own(c) {
+        if (!copied.has(c)) {
+          table.chunks[c] = new Map(table.chunks[c]);
+          copied.add(c);
+        }
+        return table.chunks[c]!;
+      },
+    };
   }
 
   /**
