@@ -97,7 +97,7 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
     { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'caller', '*.caller', 'password', '*.password'] },
     config.logDestination ?? pino.destination(1),
   );
-  const { registry, storeLatency } = createRegistry();
+  const { registry, storeLatency, incidentSendAge } = createRegistry();
   // The store: PostgreSQL when DATABASE_URL is set (several nodes), else the embedded file.
   const rawStore = config.databaseUrl ? await PgStore.open(config.databaseUrl) : SqliteStore.open(config.dataDir);
   const store = instrumentStore<Store>(rawStore, storeLatency);
@@ -139,6 +139,7 @@ export async function startCityServer(config: Config, hooks: StartHooks = {}): P
     factDelayMs: config.live.factDelayMs,
   });
   await hub.start();
+  hub.onIncidentSent((ageMs) => incidentSendAge.observe(ageMs / 1000));
   await redis?.attach(nsp, hub);
   // Another node's commit reaches this one through Redis; the log is read too, so none is missed.
   const logSync = rawStore instanceof PgStore ? setInterval(() => void hub.sync().catch(() => undefined), LOG_SYNC_MS) : null;

@@ -21,11 +21,13 @@ describe('readiness and metrics', () => {
     expect(res.body).toMatchObject({ ok: true, store: 'sqlite', storeReady: true, adapter: 'memory', adapterReady: true, draining: false });
   });
 
-  it('serves Prometheus text to a loopback caller: ingest, queues, sockets, event loop, store latency', async () => {
+  it('serves Prometheus text to a loopback caller: ingest, queues, sockets, event loop, store latency, send age', async () => {
     const client = new LiveClient(server.url, await login(server.url, 'operator'));
     try {
       await client.until(() => client.snapshots.length > 0, 'snapshot');
       expect((await ingest(server.url, [patrolReport(), patrolReport()])).status).toBe(200);
+      const sentIncidents = () => client.batches.flatMap((b) => b.changes).filter((c) => c.type === 'incident').length;
+      await client.until(() => sentIncidents() >= 2, 'both new incidents sent');
       const res = await fetch(`${server.url}/metrics`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -37,6 +39,9 @@ describe('readiness and metrics', () => {
       expect(text).toMatch(/^city_queue_depth\{queue="live_pending_facts"\} \d+/m);
       expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
       expect(value(/^city_store_op_seconds_count\{op="ingest",store="sqlite"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+      // The server's share of event → pixel: one observation per incident change sent.
+      expect(value(/^city_live_incident_send_age_seconds_count (\d+)/m)).toBe(sentIncidents());
+      expect(value(/^city_live_incident_send_age_seconds_bucket\{le="5"\} (\d+)/m)).toBe(sentIncidents());
     } finally {
       client.close();
     }

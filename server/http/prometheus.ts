@@ -24,7 +24,7 @@ export interface PrometheusSources {
 }
 
 /** One registry per server (tests start several in one process). */
-export function createRegistry(): { registry: client.Registry; storeLatency: client.Histogram<'op' | 'store'> } {
+export function createRegistry(): { registry: client.Registry; storeLatency: client.Histogram<'op' | 'store'>; incidentSendAge: client.Histogram } {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
   const storeLatency = new client.Histogram({
@@ -34,7 +34,13 @@ export function createRegistry(): { registry: client.Registry; storeLatency: cli
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  return { registry, storeLatency };
+  const incidentSendAge = new client.Histogram({
+    name: 'city_live_incident_send_age_seconds',
+    help: "Incident changes sent to screens: time from the change's server timestamp to its send (the server's share of event → pixel)",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  return { registry, storeLatency, incidentSendAge };
 }
 
 /** The store with every async method timed into `histogram`; behaviour unchanged. */

@@ -88,6 +88,16 @@ export class LiveHub {
     this.factListeners.push(listener);
   }
 
+  private readonly sentListeners: ((ageMs: number) => void)[] = [];
+
+  /**
+   * Be told, for each incident change sent, how long after its server timestamp it went out:
+   * the server's share of event → pixel, for /metrics.
+   */
+  onIncidentSent(listener: (ageMs: number) => void): void {
+    this.sentListeners.push(listener);
+  }
+
   private relay: HubRelay | null = null;
 
   /** Several nodes: what this node commits is also handed to `relay`, for the other nodes' hubs. */
@@ -243,6 +253,14 @@ export class LiveHub {
       // `local`: each node sends what its own hub publishes; the log is shared, not the sockets.
       this.nsp.local.to(room).emit('changes', batch);
       this.stats.emits += 1;
+    }
+    if (this.sentListeners.length > 0) {
+      const sentAt = Date.now();
+      for (const c of facts) {
+        if (c.type !== 'incident') continue;
+        const age = sentAt - Date.parse(c.incident.updatedAt);
+        for (const listener of this.sentListeners) listener(age);
+      }
     }
   }
 
