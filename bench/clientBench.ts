@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, builtClient } from '../test/browser/browserHarness.ts';
 import { FIXTURES_DIR, loadCityReference } from '../server/services/cityReference.ts';
 import { startServerProcess, type ServerProcess } from '../server/testing/serverProcess.ts';
+import { login } from '../server/testing/harness.ts';
 
 export interface ClientBenchOptions {
   /** Seconds of measured load per mode. */
@@ -54,9 +55,16 @@ function cityWithSensors(count: number): string {
   return dir;
 }
 
-async function post(url: string, events: unknown[]): Promise<void> {
+interface IngestResult {
+  sourceEventId: string;
+  status: string;
+  incidentId?: string;
+}
+
+async function post(url: string, events: unknown[]): Promise<IngestResult[]> {
   const res = await fetch(`${url}/api/ingest/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer demo-ingest-key' }, body: JSON.stringify({ events }) });
   if (!res.ok) throw new Error(`ingest ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { results: IngestResult[] }).results;
 }
 
 /** The event mix: mostly sensor readings (normal values), some patrol reports opening incidents. */
@@ -85,27 +93,76 @@ function makeLoad(cityDir: string) {
   return { report, reading };
 }
 
+/** The incidents the bench opened, with what a dispatcher needs to re-triage one. */
+interface OpenCase {
+  id: string;
+  category: string;
+  severity: string;
+  version: number;
+}
+
+function casesOf(reports: ReturnType<ReturnType<typeof makeLoad>['report']>[], results: IngestResult[]): OpenCase[] {
+  return results.flatMap((r, i) => (r.status === 'accepted' && r.incidentId ? [{ id: r.incidentId, category: reports[i]!.payload.category, severity: reports[i]!.payload.severity ?? 'low', version: 1 }] : []));
+}
+
 /**
- * Drive `eventsPerSec` in 10 batches a second until stopped: readings, and one report in 400
- * (5 new incidents a second at 2,000 events/s), so the city on the map stays near its 10k
- * incidents and heap growth measures the screen, not a city that doubles during the run.
+ * A dispatcher re-triaging the city's incidents one after another (severity low ⇄ medium): an
+ * incident change each time, for the screen's feed and map, without the city growing. A stale
+ * version (the deadline scheduler changed the case meanwhile) is read back and tried once more.
  */
-function startLoad(url: string, load: ReturnType<typeof makeLoad>, eventsPerSec: number) {
+function triager(url: string, cookie: string, cases: OpenCase[]) {
+  let next = 0;
+  const headers = { 'content-type': 'application/json', cookie };
+  const send = (c: OpenCase, severity: string) =>
+    fetch(`${url}/api/incidents/${c.id}/actions`, { method: 'POST', headers, body: JSON.stringify({ action: 'triage', version: c.version, category: c.category, severity }) });
+  return async (): Promise<boolean> => {
+    const c = cases[next++ % cases.length]!;
+    const severity = c.severity === 'low' ? 'medium' : 'low';
+    let res = await send(c, severity);
+    if (res.status === 409) {
+      c.version = ((await (await fetch(`${url}/api/incidents/${c.id}`, { headers })).json()) as { version: number }).version;
+      res = await send(c, severity);
+    }
+    if (!res.ok) return false;
+    const updated = (await res.json()) as { version: number };
+    c.version = updated.version;
+    c.severity = severity;
+    return true;
+  };
+}
+
+/**
+ * Drive `eventsPerSec` in 10 batches a second until stopped. The city keeps its size, as a
+ * real one does over half an hour: readings; a dispatcher's triage of an existing incident for
+ * one event in 400 (5 incident changes a second at 2,000 events/s); and a new report for one in
+ * 10,000 (0.2/s, a large city's hotline and patrol rate; +360 incidents, 3.6%, in 30 minutes).
+ */
+function startLoad(url: string, load: ReturnType<typeof makeLoad>, eventsPerSec: number, triage: () => Promise<boolean>) {
   let stopped = false;
   let sent = 0;
   let failed = 0;
+  let triaged = 0;
+  let triageFailed = 0;
   const perTick = Math.round(eventsPerSec / 10);
   let tick = 0;
+  const commands: Promise<void>[] = [];
   const loop = (async () => {
     let next = performance.now();
     while (!stopped) {
-      const batch = Array.from({ length: perTick }, () => (++tick % 400 === 0 ? load.report() : load.reading()));
+      const batch: unknown[] = [];
+      for (let i = 0; i < perTick; i += 1) {
+        tick += 1;
+        if (tick % 10_000 === 0) batch.push(load.report());
+        else if (tick % 400 === 0) commands.push(triage().then((ok) => void (ok ? (triaged += 1) : (triageFailed += 1)), () => void (triageFailed += 1)));
+        else batch.push(load.reading());
+      }
       try {
         await post(url, batch);
         sent += batch.length;
       } catch {
         failed += batch.length;
       }
+      if (commands.length > 100) await Promise.all(commands.splice(0));
       next += 100;
       const wait = next - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -116,7 +173,8 @@ function startLoad(url: string, load: ReturnType<typeof makeLoad>, eventsPerSec:
     async stop() {
       stopped = true;
       await loop;
-      return { sent, failed };
+      await Promise.all(commands);
+      return { sent, failed, triaged, triageFailed };
     },
   };
 }
@@ -167,12 +225,12 @@ interface PerfDump {
   mapPaint: number[];
 }
 
-async function runMode(browser: Browser, server: ServerProcess, load: ReturnType<typeof makeLoad>, mode: 'design' | 'naive', o: ClientBenchOptions) {
+async function runMode(browser: Browser, server: ServerProcess, load: ReturnType<typeof makeLoad>, triage: () => Promise<boolean>, mode: 'design' | 'naive', o: ClientBenchOptions) {
   // BENCH_QUERY adds screen options (e.g. `hide=heat`) to compare what a layer costs.
   const { page, firstDataMs } = await signedInPage(browser, server.url, `perf=${mode === 'naive' ? 'naive' : '1'}${process.env.BENCH_QUERY ? `&${process.env.BENCH_QUERY}` : ''}`);
-  const traffic = startLoad(server.url, load, o.eventsPerSec);
+  const traffic = startLoad(server.url, load, o.eventsPerSec, triage);
   try {
-    return await measure(page, firstDataMs, traffic, mode, o);
+    return await measure(page, server.url, firstDataMs, traffic, mode, o);
   } finally {
     await traffic.stop();
     await page.context().close().catch(() => undefined);
@@ -256,10 +314,11 @@ function topSelfTime(profile: CpuProfile, n: number) {
     .map(([fn, ms]) => ({ fn, ms: Math.round(ms), pct: `${((ms / total) * 100).toFixed(1)}%` }));
 }
 
-async function measure(page: Page, firstDataMs: number, traffic: ReturnType<typeof startLoad>, mode: 'design' | 'naive', o: ClientBenchOptions) {
+async function measure(page: Page, url: string, firstDataMs: number, traffic: ReturnType<typeof startLoad>, mode: 'design' | 'naive', o: ClientBenchOptions) {
   await page.waitForTimeout(o.warmupSec * 1000);
   const before = await heap(page);
   await within(60_000, page.evaluate(() => (window as unknown as { __perf: { reset(): void } }).__perf.reset()));
+  const sendAgeBefore = await sendAgeBuckets(url);
   const stopProfile = await startProfile(page.context().browser()!, page, mode);
   const samples: { t: number; heapMB: number; domNodes: number }[] = [];
   const started = Date.now();
@@ -274,14 +333,18 @@ async function measure(page: Page, firstDataMs: number, traffic: ReturnType<type
       return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint };
     }),
   )) as PerfDump;
+  const sendAge = quantiles(subtractBuckets(await sendAgeBuckets(url), sendAgeBefore));
   await stopProfile?.();
   const after = samples.at(-1) ?? before;
-  const { sent, failed } = await traffic.stop();
+  const { sent, failed, triaged, triageFailed } = await traffic.stop();
   return {
     mode,
     firstDataMs,
     eventsSent: sent,
     eventsFailed: failed,
+    triaged,
+    triageFailed,
+    serverSendAge: sendAge,
     frames: dist(dump.frames),
     framesOver200: dump.frames.filter((f) => f > 200).length,
     longTasks: dist(dump.longTasks),
@@ -293,6 +356,35 @@ async function measure(page: Page, firstDataMs: number, traffic: ReturnType<type
     mapPaint: dist(dump.mapPaint),
     heap: { beforeMB: before.heapMB, afterMB: after.heapMB, growthPct: ((after.heapMB - before.heapMB) / before.heapMB) * 100, domBefore: before.domNodes, domAfter: after.domNodes, samples },
   };
+}
+
+type Buckets = [le: number, count: number][];
+
+/** The server's send-age histogram (cumulative buckets) from its Prometheus text. */
+async function sendAgeBuckets(url: string): Promise<Buckets> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [...text.matchAll(/^city_live_incident_send_age_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map((m) => [m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
+}
+
+function subtractBuckets(after: Buckets, before: Buckets): Buckets {
+  return after.map(([le, n], i) => [le, n - (before[i]?.[1] ?? 0)]);
+}
+
+/** p50/p95/p99 in ms from cumulative buckets, interpolated within a bucket as Prometheus does. */
+function quantiles(buckets: Buckets) {
+  const total = buckets.at(-1)?.[1] ?? 0;
+  const at = (q: number) => {
+    const rank = q * total;
+    let lower = 0;
+    let below = 0;
+    for (const [le, n] of buckets) {
+      if (n >= rank) return Number.isFinite(le) ? (lower + ((le - lower) * (rank - below)) / Math.max(1, n - below)) * 1000 : lower * 1000;
+      lower = le;
+      below = n;
+    }
+    return NaN;
+  };
+  return { n: total, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
 function bundleSizes(dir: string) {
@@ -309,7 +401,7 @@ export async function clientBench(o: ClientBenchOptions) {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}`);
   const staticDir = await builtClient();
   const cityDir = cityWithSensors(o.sensors);
-  const server = await startServerProcess({ STATIC_DIR: staticDir, CITY_DIR: cityDir, INGEST_RATE_PER_MIN: '1000000' });
+  const server = await startServerProcess({ STATIC_DIR: staticDir, CITY_DIR: cityDir, INGEST_RATE_PER_MIN: '1000000', COMMAND_RATE_PER_MIN: '100000' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -318,11 +410,16 @@ export async function clientBench(o: ClientBenchOptions) {
   try {
     const load = makeLoad(cityDir);
     // The city as it stands when the screens open: 10k incidents on the map.
-    for (let made = 0; made < o.incidents; made += 500) await post(server.url, Array.from({ length: Math.min(500, o.incidents - made) }, () => load.report()));
-    const design = await runMode(browser, server, load, 'design', o);
+    const cases: OpenCase[] = [];
+    for (let made = 0; made < o.incidents; made += 500) {
+      const reports = Array.from({ length: Math.min(500, o.incidents - made) }, () => load.report());
+      cases.push(...casesOf(reports, await post(server.url, reports)));
+    }
+    const triage = triager(server.url, await login(server.url, 'dispatcher'), cases);
+    const design = await runMode(browser, server, load, triage, 'design', o);
     let naive: Awaited<ReturnType<typeof runMode>> | { mode: 'naive'; error: string };
     try {
-      naive = process.env.BENCH_MODES === 'design' ? design : await runMode(browser, server, load, 'naive', o);
+      naive = process.env.BENCH_MODES === 'design' ? design : await runMode(browser, server, load, triage, 'naive', o);
     } catch (error) {
       naive = { mode: 'naive', error: (error as Error).message };
     }

@@ -39,6 +39,7 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     flushes: m.flush.n,
     'map upd p95 ms': fmt(m.mapUpdate.p95),
     'chart upd p95 ms': fmt(m.chartUpdate.p95),
+    'server send p99 ms': fmt(m.serverSendAge.p99),
     'arrive p99 ms': fmt(m.arrive.p99),
     'feed paint p99 ms': fmt(m.feedPaint.p99),
     'map paint p99 ms': fmt(m.mapPaint.p99),
@@ -46,6 +47,7 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     'DOM nodes': `${m.heap.domBefore}→${m.heap.domAfter}`,
     'first data ms': m.firstDataMs,
     'events sent': m.eventsSent,
+    'triage changes': m.triaged,
   });
   if ('error' in r.naive) {
     console.table({ designed: row(r.design) });
