@@ -154,6 +154,8 @@ describe.skipIf(skip !== null)('big screen layout, figures and languages', () =>
       await page.waitForSelector('[data-testid="city-map"][data-map-state="loaded"]', { timeout: 90_000 });
       await page.waitForSelector('[data-testid="kpi-openIncidents"]:not([data-value=""])');
       await page.waitForSelector('[data-testid="feed-item"]');
+      // The heat picture (drawn by a worker) is on the map, from the day's incidents.
+      await page.waitForSelector('[data-testid="city-map"][data-heat-points]:not([data-heat-points="0"])');
       await expectKpisMatchServer(page, world.server.url, cookie);
       // Charts have drawn (a canvas in each).
       await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 5);

@@ -4,7 +4,7 @@
 // through React renders; district shading uses feature-state (77 polygons, no re-tiling).
 
 import { useEffect, useRef, useState } from 'react';
-import { Map as MapLibreMap, type CanvasSource, type ExpressionSpecification, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
+import { Map as MapLibreMap, type ExpressionSpecification, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { cityStyle, ensureMapSetup } from './mapSetup.ts';
 import { translate, type Locale } from '../../../shared/i18n/index.ts';
@@ -17,7 +17,6 @@ import {
   diffById,
   diffIds,
   districtLoads,
-  heatPoints,
   incidentFeature,
   incidentsToGeoJson,
   isEmptyDiff,
@@ -34,8 +33,8 @@ import {
 import { CLICKABLE_LAYERS, CLUSTER_PROPERTIES, LAYER_GROUPS, districtFill, districtLabel, overlayLayers, scaledSize } from './mapStyle.ts';
 import { MAP_LAYERS, select, useScreenMap, type ScreenMapState, type Selection } from './screenMapStore.ts';
 import { FOCUS_MS, newCriticals } from './focus.ts';
-import { paceRenders } from './renderPacing.ts';
-import { colorize, heatDensity, squareHeight, type HeatGridSpec } from './heatRaster.ts';
+import { paceRenders, type Pacing } from './renderPacing.ts';
+import { heatGrid, heatPainter, type HeatPainter } from './heatPicture.ts';
 import { isNaive, perf, recordSample } from '../perf/perfProbe.ts';
 
 const CITY_BOUNDS: [number, number, number, number] = [-87.94, 41.644, -87.524, 42.023];
@@ -47,27 +46,7 @@ const SHADING_MS = 1000;
 /** Even without changes, re-check the time window now and then (incidents age out of it). */
 const WINDOW_RECHECK_MS = 5000;
 const empty = (): GeoJSON.FeatureCollection => ({ type: 'FeatureCollection', features: [] });
-
-/** The heat picture: the city and a margin, ~70 m a pixel, a kernel of ~1.2 km (as the layer had). */
-const HEAT_BOUNDS: [number, number, number, number] = [CITY_BOUNDS[0] - 0.05, CITY_BOUNDS[1] - 0.04, CITY_BOUNDS[2] + 0.05, CITY_BOUNDS[3] + 0.04];
-const HEAT_GRID: HeatGridSpec = { bounds: HEAT_BOUNDS, width: 640, height: squareHeight(HEAT_BOUNDS, 640), radius: 18, saturation: 3 };
-
-function heatCanvas(): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = HEAT_GRID.width;
-  canvas.height = HEAT_GRID.height;
-  return canvas;
-}
-
-/** Redraw the heat picture from the last 24 h and hand it to the map (one texture upload). */
-function paintHeat(map: MapLibreMap, canvas: HTMLCanvasElement): void {
-  const pixels = colorize(heatDensity(heatPoints(useAppStore.getState().city.incidents, Date.now()), HEAT_GRID), HEAT_GRID.saturation);
-  canvas.getContext('2d')!.putImageData(new ImageData(pixels, HEAT_GRID.width, HEAT_GRID.height), 0, 0);
-  const source = map.getSource<CanvasSource>('heat');
-  // A still canvas source uploads its picture when paused after play.
-  source?.play();
-  source?.pause();
-}
+const HEAT_GRID = heatGrid(CITY_BOUNDS);
 
 type MapState = 'loading' | 'loaded' | 'error';
 
@@ -132,7 +111,7 @@ interface Dirty {
  * it collects the ids each flush changed, so a push costs what changed, not the city; the whole
  * incident table is only walked when the time window moves (incidents age out of it).
  */
-function startLiveUpdates(map: MapLibreMap, districtIds: string[], heatPicture: HTMLCanvasElement): () => void {
+function startLiveUpdates(map: MapLibreMap, districtIds: string[], heat: HeatPainter): () => void {
   const sentIncidents = new Map<string, Incident>();
   const sentSensors = new Map<string, SensorView>();
   const sentUnits = new Map<string, Unit>();
@@ -210,12 +189,11 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[], heatPicture: 
     if (!dirty.sensors.all && dirty.sensors.ids.size === 0) return;
     send('sensors', take('sensors', sentSensors, useAppStore.getState().city.sensors, false, () => true, sensorFeature, sameSensorLook));
   };
-  const heat = () => paintHeat(map, heatPicture);
 
   fast();
   sensors();
-  heat();
-  const timers = [setInterval(fast, FAST_MS), setInterval(sensors, SENSORS_MS), setInterval(heat, HEAT_MS)];
+  heat.paint();
+  const timers = [setInterval(fast, FAST_MS), setInterval(sensors, SENSORS_MS), setInterval(heat.paint, HEAT_MS)];
   return () => {
     unsubscribe();
     timers.forEach(clearInterval);
@@ -223,7 +201,7 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[], heatPicture: 
 }
 
 /** The naive baseline for the benchmark: a full setData of every source on every store change. */
-function startNaiveUpdates(map: MapLibreMap, heatPicture: HTMLCanvasElement): () => void {
+function startNaiveUpdates(map: MapLibreMap, heat: HeatPainter): () => void {
   const painted = paintProbe(map, 'incidents');
   return useAppStore.subscribe((state, previous) => {
     const started = performance.now();
@@ -231,7 +209,7 @@ function startNaiveUpdates(map: MapLibreMap, heatPicture: HTMLCanvasElement): ()
     if (state.city.incidents !== previous.city.incidents) {
       const fresh = [...state.city.incidents.values()].filter((i) => previous.city.incidents.get(i.id) !== i);
       void map.getSource<GeoJSONSource>('incidents')?.setData(incidentsToGeoJson(state.city.incidents, Date.now(), WINDOW_MS[timeWindow])).then(() => painted?.(fresh));
-      paintHeat(map, heatPicture);
+      heat.paint();
     }
     // Sensor readings are written in place: the flush's changed ids say when they moved.
     if (state.changes !== previous.changes && (state.changes.reset || state.changes.ids.sensors.length > 0)) void map.getSource<GeoJSONSource>('sensors')?.setData(sensorsToGeoJson(state.city.sensors));
@@ -241,14 +219,15 @@ function startNaiveUpdates(map: MapLibreMap, heatPicture: HTMLCanvasElement): ()
 }
 
 /** A new critical incident pulls the camera to it and opens its card; then the view returns. */
-function startCriticalFocus(map: MapLibreMap): () => void {
+function startCriticalFocus(map: MapLibreMap, pacing: Pacing | null): () => void {
+  const duration = (ms: number) => pacing?.cameraDuration(ms) ?? ms;
   const queue: Incident[] = [];
   let home: { center: [number, number]; zoom: number } | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const next = () => {
     const incident = queue.shift();
     if (!incident) {
-      if (home) map.flyTo({ center: home.center, zoom: home.zoom, duration: 1500 });
+      if (home) map.flyTo({ center: home.center, zoom: home.zoom, duration: duration(1500) });
       home = null;
       timer = null;
       const selected = useScreenMap.getState().selected;
@@ -260,7 +239,7 @@ function startCriticalFocus(map: MapLibreMap): () => void {
       home = { center: [c.lng, c.lat], zoom: map.getZoom() };
     }
     // Past the clustering zoom, so the incident stands on its own.
-    map.flyTo({ center: incident.location!, zoom: Math.max(map.getZoom(), 15), duration: 1500 });
+    map.flyTo({ center: incident.location!, zoom: Math.max(map.getZoom(), 15), duration: duration(1500) });
     select({ kind: 'incident', id: incident.id, focus: true });
     timer = setTimeout(next, FOCUS_MS);
   };
@@ -323,14 +302,16 @@ export function CityMap() {
         mapRef.current = map;
         const probe = perf();
         if (probe) probe.map = map;
+        let pacing: Pacing | null = null;
         map.on('load', () => {
           const view = useScreenMap.getState();
           map.addSource('districts', { type: 'geojson', data: districts, promoteId: 'id' });
           // Street grids are only drawn close in: fetched in the background, after first paint.
           map.addSource('grids', { type: 'geojson', data: empty() });
-          const heatPicture = heatCanvas();
-          const [w, s, e, n] = HEAT_BOUNDS;
-          map.addSource('heat', { type: 'canvas', canvas: heatPicture, animate: false, coordinates: [[w, n], [e, n], [e, s], [w, s]] });
+          const heat = heatPainter(map, HEAT_GRID, (points) => container.current?.setAttribute('data-heat-points', String(points)));
+          stops.push(heat.stop);
+          const [w, s, e, n] = HEAT_GRID.bounds;
+          map.addSource('heat', { type: 'canvas', canvas: heat.canvas, animate: false, coordinates: [[w, n], [e, n], [e, s], [w, s]] });
           map.addSource('incidents', { type: 'geojson', data: empty(), promoteId: 'id', cluster: true, clusterRadius: 42, clusterMaxZoom: 14, clusterProperties: CLUSTER_PROPERTIES });
           map.addSource('sensors', { type: 'geojson', data: empty(), promoteId: 'id' });
           map.addSource('units', { type: 'geojson', data: empty(), promoteId: 'id' });
@@ -339,16 +320,17 @@ export function CityMap() {
           scaleBaseLabels(map, k);
           labelsFor(map, useAppStore.getState().ui.locale);
           applyView(map, view, null);
-          const pacing = isNaive() ? null : paceRenders(map);
+          pacing = isNaive() ? null : paceRenders(map);
+          const paced = pacing;
           stops.push(
             useScreenMap.subscribe((next, previous) => {
               applyView(map, next, previous);
-              pacing?.hurry();
+              paced?.hurry();
             }),
           );
-          if (pacing) stops.push(pacing.stop, startLiveUpdates(map, districts.features.map((f) => f.properties.id), heatPicture));
-          else stops.push(startNaiveUpdates(map, heatPicture));
-          stops.push(startCriticalFocus(map));
+          if (paced) stops.push(paced.stop, startLiveUpdates(map, districts.features.map((f) => f.properties.id), heat));
+          else stops.push(startNaiveUpdates(map, heat));
+          stops.push(startCriticalFocus(map, paced));
           void fetch('/api/geo/grids', { credentials: 'same-origin' })
             .then((r) => r.json())
             .then((grids: GeoJSON.FeatureCollection) => {
@@ -371,7 +353,7 @@ export function CityMap() {
             void map
               .getSource<GeoJSONSource>('incidents')
               ?.getClusterExpansionZoom(clusterId)
-              .then((zoom) => map.easeTo({ center: (feature.geometry as GeoJSON.Point).coordinates as [number, number], zoom, duration: 600 }));
+              .then((zoom) => map.easeTo({ center: (feature.geometry as GeoJSON.Point).coordinates as [number, number], zoom, duration: pacing?.cameraDuration(600) ?? 600 }));
             return;
           }
           select(selectionOf(feature));

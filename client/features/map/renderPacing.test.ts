@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PACE, nextCost, paceInterval } from './renderPacing.ts';
+import { DEFAULT_PACE, SMOOTH_RENDER_MS, cameraDuration, nextCost, paceInterval } from './renderPacing.ts';
 
 describe('render pacing', () => {
   it('keeps data-driven renders within their share of the time, between a floor and a ceiling', () => {
@@ -18,5 +18,15 @@ describe('render pacing', () => {
     for (let i = 0; i < 10; i += 1) c = nextCost(c, 20);
     expect(c).toBeLessThan(30);
     expect(c).toBeGreaterThan(20);
+  });
+
+  it('animates the camera where renders are fast, and cuts to the view where they are not', () => {
+    // Nothing measured yet (the first view), or a GPU: the animation as asked.
+    expect(cameraDuration(1500, null)).toBe(1500);
+    expect(cameraDuration(1500, 8)).toBe(1500);
+    expect(cameraDuration(600, SMOOTH_RENDER_MS)).toBe(600);
+    // Software rendering (~100 ms a render): a flight would be a few stills; cut instead.
+    expect(cameraDuration(1500, SMOOTH_RENDER_MS + 1)).toBe(0);
+    expect(cameraDuration(600, 100)).toBe(0);
   });
 });

@@ -30,12 +30,26 @@ export function nextCost(estimate: number | null, sample: number): number {
   return estimate === null ? sample : estimate * 0.8 + sample * 0.2;
 }
 
+/**
+ * A map whose renders take longer than two frames cannot animate its camera smoothly: a flight
+ * would show as a handful of stills and hold the page's main thread for its whole length (each
+ * step a full software render). Such a map cuts to the new view instead.
+ */
+export const SMOOTH_RENDER_MS = 34;
+
+/** Pure: how long a camera animation of `durationMs` should take, given the measured render cost. */
+export function cameraDuration(durationMs: number, renderCostMs: number | null): number {
+  return renderCostMs !== null && renderCostMs > SMOOTH_RENDER_MS ? 0 : durationMs;
+}
+
 /** How long after a person acts the map renders at once (their change, and the tiles it loads). */
 const HURRY_MS = 1000;
 
 export interface Pacing {
   /** A person changed what the map shows: render it now, not at the next slot. */
   hurry(): void;
+  /** The duration a camera animation should have on this machine (0: cut to the view). */
+  cameraDuration(durationMs: number): number;
   stop(): void;
 }
 
@@ -76,6 +90,9 @@ export function paceRenders(map: MapLibreMap, options: PaceOptions = DEFAULT_PAC
     hurry() {
       hurriedUntil = performance.now() + HURRY_MS;
       immediately();
+    },
+    cameraDuration(durationMs) {
+      return cameraDuration(durationMs, cost);
     },
     stop() {
       if (timer) clearTimeout(timer);
