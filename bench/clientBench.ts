@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, builtClient } from '../test/browser/browserHarness.ts';
 import { FIXTURES_DIR, loadCityReference } from '../server/services/cityReference.ts';
 import { startServerProcess, type ServerProcess } from '../server/testing/serverProcess.ts';
-import { login } from '../server/testing/harness.ts';
+import { LiveClient, login } from '../server/testing/harness.ts';
 
 export interface ClientBenchOptions {
   /** Seconds of measured load per mode. */
@@ -264,6 +264,48 @@ async function startProfile(browser: Browser, page: Page, mode: string): Promise
   };
 }
 
+/**
+ * BENCH_LAYER_COST=1: what one map render costs (the frame interval while the map renders every
+ * frame: script, draw and, in software, the read-back) with everything shown, then with each
+ * layer hidden in turn, and with the whole base map hidden; under the same live load, after the
+ * warm-up and before the measured window.
+ */
+async function printLayerCost(page: Page): Promise<void> {
+  // A string, not a function: the page has no `__name` helper that tsx's output would call.
+  const costs = (await page.evaluate(`(async () => {
+    const m = window.__perf.map;
+    const frames = () => new Promise((done) => {
+      const ts = [];
+      let last = null;
+      m.repaint = true;
+      const step = (t) => {
+        if (last !== null) ts.push(t - last);
+        last = t;
+        if (ts.length < 60) requestAnimationFrame(step);
+        else { m.repaint = false; done(Math.round(ts.reduce((a, b) => a + b, 0) / ts.length)); }
+      };
+      requestAnimationFrame(step);
+    });
+    const shown = (ids, visibility) => ids.forEach((id) => m.setLayoutProperty(id, 'visibility', visibility));
+    const visible = m.getStyle().layers.filter((l) => (l.layout?.visibility ?? 'visible') === 'visible').map((l) => l.id);
+    const overlay = new Set(['districts-fill', 'districts-line', 'grids-line', 'districts-label', 'heat', 'sensors', 'sensors-alarm', 'units', 'clusters', 'cluster-count', 'incidents-risk', 'incidents-overdue', 'incidents', 'incidents-selected']);
+    const out = { 'everything shown': await frames() };
+    for (const id of visible.filter((id) => overlay.has(id) || id.startsWith('cluster'))) {
+      shown([id], 'none');
+      out['without ' + id] = await frames();
+      shown([id], 'visible');
+    }
+    const base = visible.filter((id) => !overlay.has(id) && !id.startsWith('cluster'));
+    shown(base, 'none');
+    out['without the base map (' + base.length + ' layers)'] = await frames();
+    shown(base, 'visible');
+    out['everything shown, again'] = await frames();
+    return out;
+  })()`)) as Record<string, number>;
+  console.log('map render cost, mean frame interval while rendering every frame (ms):');
+  console.table(costs);
+}
+
 interface TraceEvent {
   name: string;
   ph: string;
@@ -316,9 +358,17 @@ function topSelfTime(profile: CpuProfile, n: number) {
 
 async function measure(page: Page, url: string, firstDataMs: number, traffic: ReturnType<typeof startLoad>, mode: 'design' | 'naive', o: ClientBenchOptions) {
   await page.waitForTimeout(o.warmupSec * 1000);
+  if (process.env.BENCH_LAYER_COST && mode === 'design') await printLayerCost(page);
   const before = await heap(page);
   await within(60_000, page.evaluate(() => (window as unknown as { __perf: { reset(): void } }).__perf.reset()));
   const sendAgeBefore = await sendAgeBuckets(url);
+  // The same stream to a plain Socket.IO client in Node: what the page adds shows beside it.
+  const plain = new LiveClient(url, await login(url, 'operator'));
+  const plainArrive: number[] = [];
+  plain.socket.on('changes', (b) => {
+    const now = Date.now();
+    for (const c of b.changes) if (c.type === 'incident') plainArrive.push(now - Date.parse(c.incident.updatedAt));
+  });
   const stopProfile = await startProfile(page.context().browser()!, page, mode);
   const samples: { t: number; heapMB: number; domNodes: number }[] = [];
   const started = Date.now();
@@ -334,6 +384,7 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     }),
   )) as PerfDump;
   const sendAge = quantiles(subtractBuckets(await sendAgeBuckets(url), sendAgeBefore));
+  plain.close();
   await stopProfile?.();
   const after = samples.at(-1) ?? before;
   const { sent, failed, triaged, triageFailed } = await traffic.stop();
@@ -345,6 +396,7 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     triaged,
     triageFailed,
     serverSendAge: sendAge,
+    plainArrive: dist(plainArrive),
     frames: dist(dump.frames),
     framesOver200: dump.frames.filter((f) => f > 200).length,
     longTasks: dist(dump.longTasks),

@@ -40,6 +40,7 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     'map upd p95 ms': fmt(m.mapUpdate.p95),
     'chart upd p95 ms': fmt(m.chartUpdate.p95),
     'server send p99 ms': fmt(m.serverSendAge.p99),
+    'plain client p99 ms': fmt(m.plainArrive.p99),
     'arrive p99 ms': fmt(m.arrive.p99),
     'feed paint p99 ms': fmt(m.feedPaint.p99),
     'map paint p99 ms': fmt(m.mapPaint.p99),
