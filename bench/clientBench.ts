@@ -39,8 +39,13 @@ function dist(values: number[]): Dist {
   return { n: s.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: s.length ? s[s.length - 1]! : NaN, mean: s.length ? s.reduce((a, b) => a + b, 0) / s.length : NaN };
 }
 
-/** A copy of the demo city with `count` sensors (the fixtures' 2,000, cloned and spread a little). */
-function cityWithSensors(count: number): string {
+/**
+ * A copy of the demo city with `count` sensors (the fixtures' 2,000, cloned and spread a little),
+ * and a day to dispatch any case: the bench opens its 10,000 cases within seconds, so with the
+ * real limits (5–60 min) thousands of deadline lights would turn in the same second, bursts a
+ * real city (whose cases arrive over the day) does not have. Deadline lights have their own tests.
+ */
+function benchCity(count: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'city-bench-'));
   fs.cpSync(FIXTURES_DIR, dir, { recursive: true });
   const file = path.join(dir, 'city/sensors.json');
@@ -52,6 +57,19 @@ function cityWithSensors(count: number): string {
     return j === 0 ? s : { ...s, id: `${s.id}-${j}`, location: [s.location[0] + ((j * 37) % 11 - 5) * 0.0006, s.location[1] + ((j * 53) % 11 - 5) * 0.0005] as [number, number] };
   });
   fs.writeFileSync(file, JSON.stringify(data));
+  const DAY_MIN = 24 * 60;
+  const deadlinesFile = path.join(dir, 'city/deadlines.json');
+  const deadlines = JSON.parse(fs.readFileSync(deadlinesFile, 'utf8')) as { profiles: { limits: Record<string, unknown> }[] };
+  for (const profile of deadlines.profiles) profile.limits.dispatch = { amount: DAY_MIN, unit: 'minutes' };
+  fs.writeFileSync(deadlinesFile, JSON.stringify(deadlines));
+  const categoriesFile = path.join(dir, 'city/categories.json');
+  const setDispatch = (node: { deadlinesMin?: { dispatch: number }; children?: unknown[] }): void => {
+    if (node.deadlinesMin) node.deadlinesMin.dispatch = DAY_MIN;
+    for (const child of node.children ?? []) setDispatch(child as typeof node);
+  };
+  const categories = JSON.parse(fs.readFileSync(categoriesFile, 'utf8')) as { categories: Parameters<typeof setDispatch>[0][] };
+  categories.categories.forEach(setDispatch);
+  fs.writeFileSync(categoriesFile, JSON.stringify(categories));
   return dir;
 }
 
@@ -452,7 +470,7 @@ function bundleSizes(dir: string) {
 export async function clientBench(o: ClientBenchOptions) {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}`);
   const staticDir = await builtClient();
-  const cityDir = cityWithSensors(o.sensors);
+  const cityDir = benchCity(o.sensors);
   const server = await startServerProcess({ STATIC_DIR: staticDir, CITY_DIR: cityDir, INGEST_RATE_PER_MIN: '1000000', COMMAND_RATE_PER_MIN: '100000' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
