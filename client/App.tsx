@@ -9,6 +9,7 @@ import { homeOf } from './pages/routes.ts';
 import { LiveBridge, setCurrentBridge } from './realtime/liveBridge.ts';
 import { initialState } from './store/cityStore.ts';
 import { bridgeScheduler } from './features/perf/perfProbe.ts';
+import { requestEarlyMetrics } from './features/kpis/useEarlyMetrics.ts';
 
 // The big screen carries the map and chart libraries: load it only when it is opened — and when
 // the page opens on it, start at once, alongside the sign-in check rather than after it (a wall
@@ -50,6 +51,8 @@ export function App() {
   useEffect(() => {
     if (!user) return;
     void loadReference().catch(() => undefined);
+    // Before the live connection: the server answers it ahead of building the snapshot.
+    if (location.pathname.startsWith('/screen')) requestEarlyMetrics();
     // One live connection for every page of a signed-in session.
     const bridge = new LiveBridge(useAppStore, bridgeScheduler(), () => {
       setUser(null);
