@@ -40,6 +40,7 @@ import { isNaive, perf, recordSample } from '../perf/perfProbe.ts';
 const CITY_BOUNDS: [number, number, number, number] = [-87.94, 41.644, -87.524, 42.023];
 /** Incidents and units: diffs four times a second. Sensors: once a second. Heat: every 10 s. */
 const FAST_MS = 250;
+const TILE_CACHE_SIZE = 30;
 const SENSORS_MS = 1000;
 const HEAT_MS = 10_000;
 const SHADING_MS = 1000;
@@ -298,6 +299,10 @@ export function CityMap() {
           attributionControl: { compact: false },
           locale: { 'AttributionControl.ToggleAttribution': translate(useAppStore.getState().ui.locale, 'map.attributionToggle') },
           fadeDuration: 0,
+          // Tiles out of view are kept for a return (the critical focus comes back home), but a
+          // screen left on for days visits many places: at most this many per source, not the
+          // viewport-sized default (~100 per source at 1920×1080, each with its GPU buffers).
+          maxTileCacheSize: TILE_CACHE_SIZE,
         });
         mapRef.current = map;
         const probe = perf();
