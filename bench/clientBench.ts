@@ -324,6 +324,28 @@ async function printLayerCost(page: Page): Promise<void> {
   console.table(costs);
 }
 
+/**
+ * BENCH_HEAP_SNAPSHOTS=dir: the page's heap written after the warm-up and at the end of the measured
+ * window (open both in DevTools' Memory panel and compare), to find what a growing heap holds.
+ */
+async function heapSnapshotter(page: Page, mode: string): Promise<((label: string) => Promise<void>) | null> {
+  const dir = process.env.BENCH_HEAP_SNAPSHOTS;
+  if (!dir) return null;
+  fs.mkdirSync(dir, { recursive: true });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  return async (label) => {
+    const file = path.join(dir, `client-${mode}-${label}.heapsnapshot`);
+    const out = fs.openSync(file, 'w');
+    const write = ({ chunk }: { chunk: string }) => fs.writeSync(out, chunk);
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', write);
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', write);
+    fs.closeSync(out);
+    console.log(`heap snapshot: ${file}`);
+  };
+}
+
 interface TraceEvent {
   name: string;
   ph: string;
@@ -378,6 +400,8 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
   await page.waitForTimeout(o.warmupSec * 1000);
   if (process.env.BENCH_LAYER_COST && mode === 'design') await printLayerCost(page);
   const before = await heap(page);
+  const heapSnapshot = await heapSnapshotter(page, mode);
+  await heapSnapshot?.('start');
   await within(60_000, page.evaluate(() => (window as unknown as { __perf: { reset(): void } }).__perf.reset()));
   const sendAgeBefore = await sendAgeBuckets(url);
   // The same stream to a plain Socket.IO client in Node: what the page adds shows beside it.
@@ -401,6 +425,7 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
       return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint };
     }),
   )) as PerfDump;
+  await heapSnapshot?.('end');
   const sendAge = quantiles(subtractBuckets(await sendAgeBuckets(url), sendAgeBefore));
   plain.close();
   await stopProfile?.();
