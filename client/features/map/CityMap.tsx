@@ -40,12 +40,13 @@ import { isNaive, perf, recordSample } from '../perf/perfProbe.ts';
 const CITY_BOUNDS: [number, number, number, number] = [-87.94, 41.644, -87.524, 42.023];
 /** Incidents and units: diffs four times a second. Sensors: once a second. Heat: every 10 s. */
 const FAST_MS = 250;
-const TILE_CACHE_SIZE = 30;
 const SENSORS_MS = 1000;
 const HEAT_MS = 10_000;
 const SHADING_MS = 1000;
 /** Even without changes, re-check the time window now and then (incidents age out of it). */
 const WINDOW_RECHECK_MS = 5000;
+/** Out-of-view tiles kept per source (see the map's options). */
+const TILE_CACHE_SIZE = 30;
 const empty = (): GeoJSON.FeatureCollection => ({ type: 'FeatureCollection', features: [] });
 const HEAT_GRID = heatGrid(CITY_BOUNDS);
 
