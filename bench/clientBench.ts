@@ -305,15 +305,16 @@ async function printLayerCost(page: Page): Promise<void> {
       requestAnimationFrame(step);
     });
     const shown = (ids, visibility) => ids.forEach((id) => m.setLayoutProperty(id, 'visibility', visibility));
-    const visible = m.getStyle().layers.filter((l) => (l.layout?.visibility ?? 'visible') === 'visible').map((l) => l.id);
-    const overlay = new Set(['districts-fill', 'districts-line', 'grids-line', 'districts-label', 'heat', 'sensors', 'sensors-alarm', 'units', 'clusters', 'cluster-count', 'incidents-risk', 'incidents-overdue', 'incidents', 'incidents-selected']);
+    const layers = m.getStyle().layers.filter((l) => (l.layout?.visibility ?? 'visible') === 'visible');
+    // The base map: its background and the layers of its vector tiles; the rest are the screen's.
+    const isBase = (l) => l.type === 'background' || m.getSource(l.source)?.type === 'vector';
     const out = { 'everything shown': await frames() };
-    for (const id of visible.filter((id) => overlay.has(id) || id.startsWith('cluster'))) {
+    for (const id of layers.filter((l) => !isBase(l)).map((l) => l.id)) {
       shown([id], 'none');
       out['without ' + id] = await frames();
       shown([id], 'visible');
     }
-    const base = visible.filter((id) => !overlay.has(id) && !id.startsWith('cluster'));
+    const base = layers.filter(isBase).map((l) => l.id);
     shown(base, 'none');
     out['without the base map (' + base.length + ' layers)'] = await frames();
     shown(base, 'visible');

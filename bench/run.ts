@@ -19,9 +19,9 @@ const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: () => ingestBench({ durationSec: full ? 120 : 30, batchSize: 500, concurrency: 4 }),
   latency: () => latencyBench(full ? 500 : 100),
   storm: () => stormBench(500),
+  reducer: () => reducerBench({ incidents: 10_000, sensors: 20_000, batchSize: 2000, rounds: full ? 200 : 40 }),
   // Quick: 45 s per mode after 15 s of warm-up; full: C3's 30 minutes per mode after 2 minutes
   // (the map's tile caches fill as the critical focus visits places; code is optimised).
-  reducer: () => reducerBench({ incidents: 10_000, sensors: 20_000, batchSize: 2000, rounds: full ? 200 : 40 }),
   client: () => clientBench({ durationSec: Number(process.env.BENCH_SECONDS) || (full ? 1800 : 45), warmupSec: full ? 120 : 15, incidents: 10_000, sensors: 20_000, eventsPerSec: 2000 }),
 };
 

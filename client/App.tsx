@@ -15,7 +15,8 @@ import { requestEarlyMetrics } from './features/kpis/useEarlyMetrics.ts';
 // the page opens on it, start at once, alongside the sign-in check rather than after it (a wall
 // screen's first figures wait for this code; the server is busy with the snapshot soon after).
 const loadScreenPage = () => import('./pages/ScreenPage.tsx');
-const screenModule = location.pathname.startsWith('/screen') ? loadScreenPage() : null;
+const onScreen = () => location.pathname.startsWith('/screen');
+const screenModule = onScreen() ? loadScreenPage() : null;
 const ScreenPage = lazy(() => (screenModule ?? loadScreenPage()).then((m) => ({ default: m.ScreenPage })));
 const DispatchPage = lazy(() => import('./pages/DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })));
 const FieldPage = lazy(() => import('./pages/FieldPage.tsx').then((m) => ({ default: m.FieldPage })));
@@ -52,7 +53,7 @@ export function App() {
     if (!user) return;
     void loadReference().catch(() => undefined);
     // Before the live connection: the server answers it ahead of building the snapshot.
-    if (location.pathname.startsWith('/screen')) requestEarlyMetrics();
+    if (onScreen()) void requestEarlyMetrics();
     // One live connection for every page of a signed-in session.
     const bridge = new LiveBridge(useAppStore, bridgeScheduler(), () => {
       setUser(null);

@@ -12,9 +12,11 @@ import { useAppStore } from '../../store/cityStore.ts';
 
 let inFlight: Promise<void> | null = null;
 
-export function requestEarlyMetrics(): void {
+/** Ask for the summary unless it is asked or no longer needed; settles when it has been applied or dropped. */
+export function requestEarlyMetrics(): Promise<void> {
   const { city, ui } = useAppStore.getState();
-  if (inFlight || city.seq > 0 || city.metrics !== null || !ui.user) return;
+  if (inFlight) return inFlight;
+  if (city.seq > 0 || city.metrics !== null || !ui.user) return Promise.resolve();
   const asked = ui.user.id;
   inFlight = api
     .get<CityMetrics>('/api/metrics/summary')
@@ -28,8 +30,9 @@ export function requestEarlyMetrics(): void {
     .finally(() => {
       inFlight = null;
     });
+  return inFlight;
 }
 
 export function useEarlyMetrics(): void {
-  useEffect(requestEarlyMetrics, []);
+  useEffect(() => void requestEarlyMetrics(), []);
 }

@@ -308,6 +308,7 @@ export function CityMap() {
         mapRef.current = map;
         const probe = perf();
         if (probe) probe.map = map;
+        // The click handler below, registered before the map loads, asks it for camera durations.
         let pacing: Pacing | null = null;
         map.on('load', () => {
           const view = useScreenMap.getState();
@@ -326,8 +327,8 @@ export function CityMap() {
           scaleBaseLabels(map, k);
           labelsFor(map, useAppStore.getState().ui.locale);
           applyView(map, view, null);
-          pacing = isNaive() ? null : paceRenders(map);
-          const paced = pacing;
+          const paced = isNaive() ? null : paceRenders(map);
+          pacing = paced;
           stops.push(
             useScreenMap.subscribe((next, previous) => {
               applyView(map, next, previous);

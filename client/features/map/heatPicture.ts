@@ -50,5 +50,11 @@ export function heatPainter(map: MapLibreMap, grid: HeatGridSpec, onPainted: (po
       paint();
     }
   };
+  // A drawing that failed must not stop the heat for good (a wall runs for days): the next
+  // paint (at most 10 s away) tries again.
+  worker.onerror = () => {
+    drawing = false;
+    again = false;
+  };
   return { canvas, paint, stop: () => worker.terminate() };
 }
