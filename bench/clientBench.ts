@@ -243,9 +243,9 @@ interface PerfDump {
   mapPaint: number[];
 }
 
-async function runMode(browser: Browser, server: ServerProcess, load: ReturnType<typeof makeLoad>, triage: () => Promise<boolean>, mode: 'design' | 'naive', o: ClientBenchOptions) {
+async function runMode(browser: Browser, server: ServerProcess, load: ReturnType<typeof makeLoad>, triage: () => Promise<boolean>, mode: 'design' | 'naive', o: ClientBenchOptions, query = process.env.BENCH_QUERY) {
   // BENCH_QUERY adds screen options (e.g. `hide=heat`) to compare what a layer costs.
-  const { page, firstDataMs } = await signedInPage(browser, server.url, `perf=${mode === 'naive' ? 'naive' : '1'}${process.env.BENCH_QUERY ? `&${process.env.BENCH_QUERY}` : ''}`);
+  const { page, firstDataMs } = await signedInPage(browser, server.url, `perf=${mode === 'naive' ? 'naive' : '1'}${query ? `&${query}` : ''}`);
   const traffic = startLoad(server.url, load, o.eventsPerSec, triage);
   try {
     return await measure(page, server.url, firstDataMs, traffic, mode, o);
@@ -513,13 +513,17 @@ export async function clientBench(o: ClientBenchOptions) {
     }
     const triage = triager(server.url, await login(server.url, 'dispatcher'), cases);
     const design = await runMode(browser, server, load, triage, 'design', o);
+    // BENCH_AB=query: instead of the naive baseline, the designed screen again with these screen
+    // options, against the same server and load, to weigh one change side by side.
+    const ab = process.env.BENCH_AB;
+    if (ab) return { options: o, bundle: bundleSizes(staticDir), design, naive: { mode: 'naive' as const, error: 'not run (BENCH_AB)' }, variant: { query: ab, ...(await runMode(browser, server, load, triage, 'design', o, [process.env.BENCH_QUERY, ab].filter(Boolean).join('&'))) } };
     let naive: Awaited<ReturnType<typeof runMode>> | { mode: 'naive'; error: string };
     try {
-      naive = process.env.BENCH_MODES === 'design' ? design : await runMode(browser, server, load, triage, 'naive', o);
+      naive = process.env.BENCH_MODES === 'design' ? { mode: 'naive', error: 'not run (BENCH_MODES=design)' } : await runMode(browser, server, load, triage, 'naive', o);
     } catch (error) {
       naive = { mode: 'naive', error: (error as Error).message };
     }
-    return { options: o, bundle: bundleSizes(staticDir), design, naive };
+    return { options: o, bundle: bundleSizes(staticDir), design, naive, variant: null };
   } finally {
     await browser.close();
     await server.stop();

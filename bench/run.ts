@@ -51,7 +51,9 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     'events sent': m.eventsSent,
     'triage changes': m.triaged,
   });
-  if ('error' in r.naive) {
+  if (r.variant) {
+    console.table({ designed: row(r.design), [`designed & ${r.variant.query}`]: row(r.variant) });
+  } else if ('error' in r.naive) {
     console.table({ designed: row(r.design) });
     console.log(`naive baseline: ${r.naive.error}`);
   } else {

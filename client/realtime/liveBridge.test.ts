@@ -28,17 +28,20 @@ function countingStore() {
 }
 
 /** A scheduler that runs the frame callback only when the test says a frame happened. */
-function manualFrames(): Scheduler & { frame(): void } {
-  let queued: (() => void)[] = [];
-  return {
-    schedule: (fn) => queued.push(fn),
+function manualFrames(): Scheduler & { frame(): void; current: number } {
+  let queued: ((frame: number) => void)[] = [];
+  const frames = {
+    current: 0,
+    schedule: (fn: (frame: number) => void) => void queued.push(fn),
     now: () => 1_000,
     frame() {
+      frames.current += 1;
       const run = queued;
       queued = [];
-      for (const fn of run) fn();
+      for (const fn of run) fn(frames.current);
     },
   };
+  return frames;
 }
 
 /** Enough of a socket for the bridge: events from the "server", and a record of what it sent. */
@@ -86,6 +89,29 @@ describe('LiveBridge', () => {
     serverSends('changes', batch(8, 8));
     frames.frame();
     expect(sent).toHaveLength(1);
+  });
+
+  it('names the frames that show incident changes, so a slow map render can keep out of them', () => {
+    const frames = manualFrames();
+    const bridge = new LiveBridge(countingStore(), frames);
+    const { socket, serverSends } = fakeSocket();
+    bridge.attach(socket);
+    serverSends('snapshot', snapshot);
+    // Buffered: whatever frame comes next paints them.
+    expect(bridge.showsIncidentChanges(frames.current + 1)).toBe(true);
+    frames.frame();
+    expect(bridge.showsIncidentChanges(frames.current)).toBe(true);
+    frames.frame();
+    expect(bridge.showsIncidentChanges(frames.current)).toBe(false);
+    // Figures alone are not what the feed shows.
+    serverSends('changes', { fromSeq: 1, toSeq: 1, changes: [{ seq: 1, type: 'metrics', metrics: snapshot.metrics as never }] });
+    expect(bridge.showsIncidentChanges(frames.current + 1)).toBe(false);
+    frames.frame();
+    expect(bridge.showsIncidentChanges(frames.current)).toBe(false);
+    serverSends('changes', batch(2, 2));
+    expect(bridge.showsIncidentChanges(frames.current + 1)).toBe(true);
+    frames.frame();
+    expect(bridge.showsIncidentChanges(frames.current)).toBe(true);
   });
 
   it('shows the connection as reconnecting from the time data stopped', () => {

@@ -25,17 +25,20 @@ export interface StoreLike {
 }
 
 export interface Scheduler {
-  /** Run `fn` before the next paint (or soon, when nothing paints). */
-  schedule(fn: () => void): void;
+  /**
+   * Run `fn` before the next paint (or soon, when nothing paints), with that animation frame's
+   * timestamp: every callback of one frame is given the same one, so it names the frame.
+   */
+  schedule(fn: (frame: number) => void): void;
   now(): number;
 }
 
 export const browserScheduler: Scheduler = {
   schedule(fn) {
     if (typeof document !== 'undefined' && document.visibilityState === 'visible' && typeof requestAnimationFrame === 'function') {
-      requestAnimationFrame(() => fn());
+      requestAnimationFrame(fn);
     } else {
-      setTimeout(fn, 100);
+      setTimeout(() => fn(performance.now()), 100);
     }
   },
   now: () => Date.now(),
@@ -113,6 +116,10 @@ export class LiveBridge {
   private buffer: Buffered[] = [];
   private scheduled = false;
   private resuming = false;
+  /** Incident changes (or a snapshot) wait in the buffer for the next flush. */
+  private incidentsBuffered = false;
+  /** The animation frame whose flush last applied incident changes. */
+  private incidentFrame: number | null = null;
   readonly stats: FlushStats = { flushes: 0, lastFlushMs: 0, maxFlushMs: 0 };
 
   constructor(
@@ -185,17 +192,31 @@ export class LiveBridge {
     this.store.setState({ connection: { ...state.connection, ...patch } });
   }
 
+  /**
+   * Whether the animation frame `frame` shows people incident changes: its flush applied some, or
+   * will (they are buffered, and a flush scheduled before this frame runs in it). The feed paints
+   * such a frame, so a slow map render should wait for the next one (see renderPacing).
+   */
+  showsIncidentChanges(frame: number): boolean {
+    return this.incidentsBuffered || this.incidentFrame === frame;
+  }
+
   private push(item: Buffered): void {
     this.buffer.push(item);
+    if (item.kind === 'snapshot' || item.batch.changes.some((c) => c.type === 'incident')) this.incidentsBuffered = true;
     if (!this.scheduled) {
       this.scheduled = true;
-      this.scheduler.schedule(() => this.flush());
+      this.scheduler.schedule((frame) => this.flush(frame));
     }
   }
 
-  /** Apply everything buffered in one store update. */
-  flush(): void {
+  /** Apply everything buffered in one store update, in animation frame `frame`. */
+  flush(frame: number = performance.now()): void {
     this.scheduled = false;
+    if (this.incidentsBuffered) {
+      this.incidentsBuffered = false;
+      this.incidentFrame = frame;
+    }
     if (this.buffer.length === 0) return;
     const started = performance.now();
     const buffered = this.buffer;

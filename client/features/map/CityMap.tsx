@@ -36,6 +36,7 @@ import { FOCUS_MS, newCriticals } from './focus.ts';
 import { paceRenders, type Pacing } from './renderPacing.ts';
 import { heatGrid, heatPainter, type HeatPainter } from './heatPicture.ts';
 import { isNaive, perf, recordSample } from '../perf/perfProbe.ts';
+import { currentBridge } from '../../realtime/liveBridge.ts';
 
 const CITY_BOUNDS: [number, number, number, number] = [-87.94, 41.644, -87.524, 42.023];
 /** Incidents and units: diffs four times a second. Sensors: once a second. Heat: every 10 s. */
@@ -327,7 +328,7 @@ export function CityMap() {
           scaleBaseLabels(map, k);
           labelsFor(map, useAppStore.getState().ui.locale);
           applyView(map, view, null);
-          const paced = isNaive() ? null : paceRenders(map);
+          const paced = isNaive() ? null : paceRenders(map, (frame) => currentBridge()?.showsIncidentChanges(frame) ?? false);
           pacing = paced;
           stops.push(
             useScreenMap.subscribe((next, previous) => {

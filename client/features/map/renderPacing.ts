@@ -8,6 +8,9 @@
 // the critical focus's flight — a resize, and what a person just asked for (a toggle, a selection:
 // `hurry`) render at once as MapLibre normally does. With a
 // GPU a render costs a few ms and the pace is the floor; in software it settles near a second.
+// A paced render also stays out of an animation frame that paints incident changes (the feed's
+// new rows): that frame would otherwise reach the screen only after the render, one render cost
+// late. It goes to the next frame instead, a wait of a frame or two for a map that waits ~0.5 s.
 
 import type { Map as MapLibreMap } from 'maplibre-gl';
 
@@ -45,6 +48,12 @@ export function cameraDuration(durationMs: number, renderCostMs: number | null):
 /** How long after a person acts the map renders at once (their change, and the tiles it loads). */
 const HURRY_MS = 1000;
 
+/** How many frames in a row a paced render gives way to incident changes before it goes anyway. */
+export const MAX_YIELDED_FRAMES = 3;
+
+/** Whether the animation frame with this timestamp paints something more urgent than the map. */
+export type BusyFrame = (frame: number) => boolean;
+
 export interface Pacing {
   /** A person changed what the map shows: render it now, not at the next slot. */
   hurry(): void;
@@ -53,11 +62,12 @@ export interface Pacing {
   stop(): void;
 }
 
-export function paceRenders(map: MapLibreMap, options: PaceOptions = DEFAULT_PACE): Pacing {
+export function paceRenders(map: MapLibreMap, busy: BusyFrame = () => false, options: PaceOptions = DEFAULT_PACE): Pacing {
   const renderNow = map.triggerRepaint.bind(map);
   let lastRender = 0;
   let cost: number | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let frame: number | null = null;
   let hurriedUntil = 0;
   const onRender = () => {
     const rendered = performance.now();
@@ -68,22 +78,36 @@ export function paceRenders(map: MapLibreMap, options: PaceOptions = DEFAULT_PAC
       cost = nextCost(cost, performance.now() - rendered);
     });
   };
-  const immediately = () => {
+  const cancel = () => {
     if (timer) clearTimeout(timer);
+    if (frame !== null) cancelAnimationFrame(frame);
     timer = null;
+    frame = null;
+  };
+  const immediately = () => {
+    cancel();
     renderNow();
+  };
+  // The render runs synchronously inside the frame found quiet: asked for with triggerRepaint, it
+  // would land in the frame after, which nobody has checked.
+  const renderInQuietFrame = (yielded = 0) => {
+    frame = requestAnimationFrame((now) => {
+      frame = null;
+      if (yielded < MAX_YIELDED_FRAMES && busy(now)) return renderInQuietFrame(yielded + 1);
+      map.redraw();
+    });
   };
   map.on('render', onRender);
   map.on('movestart', immediately);
   map.on('resize', immediately);
   map.triggerRepaint = () => {
     if (map.isMoving() || map.repaint || performance.now() < hurriedUntil) return immediately();
-    if (timer) return;
+    if (timer || frame !== null) return;
     const wait = lastRender + paceInterval(cost ?? 0, options) - performance.now();
-    if (wait <= 0) return renderNow();
+    if (wait <= 0) return renderInQuietFrame();
     timer = setTimeout(() => {
       timer = null;
-      renderNow();
+      renderInQuietFrame();
     }, wait);
   };
   return {
@@ -95,7 +119,7 @@ export function paceRenders(map: MapLibreMap, options: PaceOptions = DEFAULT_PAC
       return cameraDuration(durationMs, cost);
     },
     stop() {
-      if (timer) clearTimeout(timer);
+      cancel();
       map.off('render', onRender);
       map.off('movestart', immediately);
       map.off('resize', immediately);

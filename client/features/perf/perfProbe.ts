@@ -90,7 +90,7 @@ export function installPerfProbe(search: string): PerfMode {
 }
 
 /** The naive baseline applies every message at once, as it arrives. */
-const immediateScheduler: Scheduler = { schedule: (fn) => fn(), now: () => Date.now() };
+const immediateScheduler: Scheduler = { schedule: (fn) => fn(performance.now()), now: () => Date.now() };
 
 export function bridgeScheduler(): Scheduler {
   return record?.mode === 'naive' ? immediateScheduler : browserScheduler;
@@ -101,7 +101,7 @@ export function isNaive(): boolean {
 }
 
 type Buffered = { kind: 'snapshot' } | { kind: 'batch'; batch: ChangeBatch };
-type Instrumented = { flush(): void; push(item: Buffered): void };
+type Instrumented = { flush(frame?: number): void; push(item: Buffered): void };
 
 /**
  * Time every flush (the naive scheduler flushes once per socket message, as it arrives), how long
@@ -111,9 +111,9 @@ function instrumentBridge(r: PerfRecord): void {
   const proto = LiveBridge.prototype as unknown as Instrumented;
   const { flush, push: arrived } = proto;
   let snapshotPending = false;
-  proto.flush = function (this: Instrumented) {
+  proto.flush = function (this: Instrumented, frame?: number) {
     const started = performance.now();
-    flush.call(this);
+    flush.call(this, frame);
     push(r.flushes, performance.now() - started);
     if (snapshotPending) {
       snapshotPending = false;
