@@ -241,6 +241,7 @@ interface PerfDump {
   chartUpdates: number[];
   feedPaint: number[];
   mapPaint: number[];
+  mapRender: number[];
 }
 
 async function runMode(browser: Browser, server: ServerProcess, load: ReturnType<typeof makeLoad>, triage: () => Promise<boolean>, mode: 'design' | 'naive', o: ClientBenchOptions, query = process.env.BENCH_QUERY) {
@@ -423,7 +424,7 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     60_000,
     page.evaluate(() => {
       const p = (window as unknown as { __perf: PerfDump }).__perf;
-      return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint };
+      return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint, mapRender: p.mapRender };
     }),
   )) as PerfDump;
   await heapSnapshot?.('end');
@@ -450,6 +451,7 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     feedPaint: dist(dump.feedPaint),
     arrive: dist(dump.arrive),
     mapPaint: dist(dump.mapPaint),
+    mapRender: dist(dump.mapRender),
     heap: { beforeMB: before.heapMB, afterMB: after.heapMB, growthPct: ((after.heapMB - before.heapMB) / before.heapMB) * 100, domBefore: before.domNodes, domAfter: after.domNodes, samples },
   };
 }

@@ -45,6 +45,7 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     'arrive p99 ms': fmt(m.arrive.p99),
     'feed paint p99 ms': fmt(m.feedPaint.p99),
     'map paint p99 ms': fmt(m.mapPaint.p99),
+    'map render p50/p95 ms': `${fmt(m.mapRender.p50)}/${fmt(m.mapRender.p95)}`,
     'heap growth %': fmt(m.heap.growthPct),
     'DOM nodes': `${m.heap.domBefore}→${m.heap.domAfter}`,
     'first data ms': m.firstDataMs,

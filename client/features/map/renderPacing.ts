@@ -13,6 +13,7 @@
 // late. It goes to the next frame instead, a wait of a frame or two for a map that waits ~0.5 s.
 
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import { recordSample } from '../perf/perfProbe.ts';
 
 export interface PaceOptions {
   /** Share of the time data-driven renders may take (their measured cost sets the interval). */
@@ -75,7 +76,9 @@ export function paceRenders(map: MapLibreMap, busy: BusyFrame = () => false, opt
     // The frame that shows this render ends when the compositor has it (in software: after the
     // read-back); the next animation frame's start is as close to that as a page can see.
     requestAnimationFrame(() => {
-      cost = nextCost(cost, performance.now() - rendered);
+      const took = performance.now() - rendered;
+      cost = nextCost(cost, took);
+      recordSample('mapRender', took);
     });
   };
   const cancel = () => {

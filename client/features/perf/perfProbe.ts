@@ -22,6 +22,8 @@ export interface PerfRecord {
   /** Server timestamp of an incident change to the first paint that shows it, ms, per path. */
   feedPaint: number[];
   mapPaint: number[];
+  /** One map render, from its start until it is on the screen, ms. */
+  mapRender: number[];
   /** Server timestamp of an incident change to the page handling its socket message, ms (the server's, the network's and a busy main thread's share). */
   arrive: number[];
   /** The big screen's map, for benchmark experiments (which layers cost what to draw). */
@@ -47,7 +49,7 @@ export function perf(): PerfRecord | null {
   return record;
 }
 
-export function recordSample(list: keyof Pick<PerfRecord, 'frames' | 'longTasks' | 'flushes' | 'mapUpdates' | 'chartUpdates' | 'feedPaint' | 'mapPaint' | 'arrive'>, value: number): void {
+export function recordSample(list: keyof Pick<PerfRecord, 'frames' | 'longTasks' | 'flushes' | 'mapUpdates' | 'chartUpdates' | 'feedPaint' | 'mapPaint' | 'mapRender' | 'arrive'>, value: number): void {
   if (record) push(record[list], value);
 }
 
@@ -64,9 +66,10 @@ export function installPerfProbe(search: string): PerfMode {
     chartUpdates: [],
     feedPaint: [],
     mapPaint: [],
+    mapRender: [],
     arrive: [],
     reset() {
-      for (const key of ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'arrive'] as const) r[key].length = 0;
+      for (const key of ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'mapRender', 'arrive'] as const) r[key].length = 0;
     },
   };
   record = r;
