@@ -8,6 +8,7 @@ import { ingestBench } from './ingestBench.ts';
 import { latencyBench, stormBench } from './clusterBench.ts';
 import { clientBench } from './clientBench.ts';
 import { reducerBench } from './reducerBench.ts';
+import { vitalsBench } from './vitalsBench.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -19,6 +20,7 @@ const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: () => ingestBench({ durationSec: full ? 120 : 30, batchSize: 500, concurrency: 4 }),
   latency: () => latencyBench(full ? 500 : 100),
   storm: () => stormBench(500),
+  vitals: () => vitalsBench({ incidents: 10_000, rounds: full ? 200 : 40 }),
   reducer: () => reducerBench({ incidents: 10_000, sensors: 20_000, batchSize: 2000, rounds: full ? 200 : 40 }),
   // Quick: 45 s per mode after 15 s of warm-up; full: C3's 30 minutes per mode after 2 minutes
   // (the map's tile caches fill as the critical focus visits places; code is optimised).
@@ -109,6 +111,12 @@ for (const name of wanted) {
       'copy-every-touched-table, readings only (baseline)': row(r.readingsOnly.old),
     });
     console.log(`one flush of ${r.batchSize} events into ${r.incidents} incidents + ${r.sensors} sensors, ${r.rounds} rounds; baseline/new p50: mixed ${(r.mixed.old.p50 / r.mixed.new.p50).toFixed(1)}×, readings ${(r.readingsOnly.old.p50 / r.readingsOnly.new.p50).toFixed(1)}× (C1 target: flush ≤ 4 ms)`);
+  }
+  if (name === 'vitals') {
+    const r = result as Awaited<ReturnType<typeof vitalsBench>>;
+    const row = (t: { p50: number; p95: number; overdue: number }) => ({ 'p50 ms': fmt(t.p50), 'p95 ms': fmt(t.p95), overdue: t.overdue });
+    console.table({ 'with the vital-sign indexes': row(r.indexed), 'without them (baseline)': row(r.plain) });
+    console.log(`the vital signs' store queries on ${r.incidents} cases, ${r.rounds} rounds (every 2 s on the server's event loop); baseline/indexed p50: ${(r.plain.p50 / r.indexed.p50).toFixed(1)}×`);
   }
   if (name === 'client') printClient(result as Awaited<ReturnType<typeof clientBench>>);
   const out = path.join(here, 'results', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
