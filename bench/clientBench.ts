@@ -518,7 +518,10 @@ export async function clientBench(o: ClientBenchOptions) {
     // BENCH_AB=query: instead of the naive baseline, the designed screen again with these screen
     // options, against the same server and load, to weigh one change side by side.
     const ab = process.env.BENCH_AB;
-    if (ab) return { options: o, bundle: bundleSizes(staticDir), design, naive: { mode: 'naive' as const, error: 'not run (BENCH_AB)' }, variant: { query: ab, ...(await runMode(browser, server, load, triage, 'design', o, [process.env.BENCH_QUERY, ab].filter(Boolean).join('&'))) } };
+    if (ab) {
+      const variant = await runMode(browser, server, load, triage, 'design', o, [process.env.BENCH_QUERY, ab].filter(Boolean).join('&'));
+      return { options: o, bundle: bundleSizes(staticDir), design, naive: { mode: 'naive' as const, error: 'not run (BENCH_AB)' }, variant: { query: ab, ...variant } };
+    }
     let naive: Awaited<ReturnType<typeof runMode>> | { mode: 'naive'; error: string };
     try {
       naive = process.env.BENCH_MODES === 'design' ? { mode: 'naive', error: 'not run (BENCH_MODES=design)' } : await runMode(browser, server, load, triage, 'naive', o);

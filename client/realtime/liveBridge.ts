@@ -107,6 +107,11 @@ export function applyBuffered(city: CityState, feed: FeedItem[], buffered: reado
   return { city, feed, gapFrom, changes };
 }
 
+/** Whether applying this puts incidents before people (a snapshot, or incident changes). */
+function showsIncidents(item: Buffered): boolean {
+  return item.kind === 'snapshot' || item.batch.changes.some((c) => c.type === 'incident');
+}
+
 /** How often a connected screen drops the finished cases it no longer needs. */
 const PRUNE_MS = 60_000;
 
@@ -116,8 +121,6 @@ export class LiveBridge {
   private buffer: Buffered[] = [];
   private scheduled = false;
   private resuming = false;
-  /** Incident changes (or a snapshot) wait in the buffer for the next flush. */
-  private incidentsBuffered = false;
   /** The animation frame whose flush last applied incident changes. */
   private incidentFrame: number | null = null;
   readonly stats: FlushStats = { flushes: 0, lastFlushMs: 0, maxFlushMs: 0 };
@@ -198,12 +201,11 @@ export class LiveBridge {
    * such a frame, so a slow map render should wait for the next one (see renderPacing).
    */
   showsIncidentChanges(frame: number): boolean {
-    return this.incidentsBuffered || this.incidentFrame === frame;
+    return this.incidentFrame === frame || this.buffer.some(showsIncidents);
   }
 
   private push(item: Buffered): void {
     this.buffer.push(item);
-    if (item.kind === 'snapshot' || item.batch.changes.some((c) => c.type === 'incident')) this.incidentsBuffered = true;
     if (!this.scheduled) {
       this.scheduled = true;
       this.scheduler.schedule((frame) => this.flush(frame));
@@ -213,10 +215,7 @@ export class LiveBridge {
   /** Apply everything buffered in one store update, in animation frame `frame`. */
   flush(frame: number = performance.now()): void {
     this.scheduled = false;
-    if (this.incidentsBuffered) {
-      this.incidentsBuffered = false;
-      this.incidentFrame = frame;
-    }
+    if (this.buffer.some(showsIncidents)) this.incidentFrame = frame;
     if (this.buffer.length === 0) return;
     const started = performance.now();
     const buffered = this.buffer;

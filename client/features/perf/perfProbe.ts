@@ -49,7 +49,10 @@ export function perf(): PerfRecord | null {
   return record;
 }
 
-export function recordSample(list: keyof Pick<PerfRecord, 'frames' | 'longTasks' | 'flushes' | 'mapUpdates' | 'chartUpdates' | 'feedPaint' | 'mapPaint' | 'mapRender' | 'arrive'>, value: number): void {
+/** The record's sample lists, which `reset` empties. */
+const SAMPLE_LISTS = ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'mapRender', 'arrive'] as const;
+
+export function recordSample(list: (typeof SAMPLE_LISTS)[number], value: number): void {
   if (record) push(record[list], value);
 }
 
@@ -69,7 +72,7 @@ export function installPerfProbe(search: string): PerfMode {
     mapRender: [],
     arrive: [],
     reset() {
-      for (const key of ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'mapRender', 'arrive'] as const) r[key].length = 0;
+      for (const key of SAMPLE_LISTS) r[key].length = 0;
     },
   };
   record = r;
