@@ -117,6 +117,15 @@ for (const name of wanted) {
     const row = (t: { p50: number; p95: number; overdue: number }) => ({ 'p50 ms': fmt(t.p50), 'p95 ms': fmt(t.p95), overdue: t.overdue });
     console.table({ 'with the vital-sign indexes': row(r.indexed), 'without them (baseline)': row(r.plain) });
     console.log(`the vital signs' store queries on ${r.incidents} cases, ${r.rounds} rounds (every 2 s on the server's event loop); baseline/indexed p50: ${(r.plain.p50 / r.indexed.p50).toFixed(1)}×`);
+    const a = r.aggregates;
+    const stalls = (t: typeof a.evaluation.reader) => ({ 'loop stall p50 ms': fmt(t.stall.p50), 'loop stall p95 ms': fmt(t.stall.p95), 'wall p50 ms': fmt(t.wall.p50) });
+    console.table({
+      "the day's evaluation, reader thread": stalls(a.evaluation.reader),
+      "the day's evaluation, on the loop (baseline)": stalls(a.evaluation.loop),
+      "yesterday's figures, reader thread": stalls(a.yesterday.reader),
+      "yesterday's figures, on the loop (baseline)": stalls(a.yesterday.loop),
+    });
+    console.log(`the evaluation of the day's ${a.records} cases (every 30 s) and yesterday's figures (every 2 s): the longest the event loop waits while each runs`);
   }
   if (name === 'client') printClient(result as Awaited<ReturnType<typeof clientBench>>);
   const out = path.join(here, 'results', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -99,7 +99,7 @@ export class MetricsService {
     const metrics = cityMetrics(inputs, iso, this.timeZone);
     metrics.yesterday = await this.yesterday(now);
     if (!this.today || this.today.day !== dayStart || now.getTime() - this.today.at > EVALUATION_CACHE_MS) {
-      const evaluation = evaluate(await this.store.evaluationRecords({ from: dayStart, to: iso }), iso);
+      const evaluation = await this.store.evaluation({ from: dayStart, to: iso }, iso);
       this.today = { at: now.getTime(), day: dayStart, evaluation };
     }
     const e = this.today.evaluation;

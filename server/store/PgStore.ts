@@ -20,7 +20,7 @@
 import pg from 'pg';
 import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
-import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
+import { evaluate, type Evaluation, type EvaluationRecord } from '../../shared/domain/evaluation.ts';
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
@@ -1322,6 +1322,10 @@ export class PgStore implements Store {
   async getDeadlineRequest(id: string): Promise<DeadlineRequest | undefined> {
     const row = await this.readOne('SELECT data FROM deadline_requests WHERE id = $1', [id]);
     return row ? (JSON.parse(row.data as string) as DeadlineRequest) : undefined;
+  }
+
+  async evaluation(filter: EvaluationFilter, now: string): Promise<Evaluation> {
+    return evaluate(await this.evaluationRecords(filter), now);
   }
 
   async evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]> {

@@ -7,10 +7,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
-import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
+import type { Evaluation, EvaluationRecord } from '../../shared/domain/evaluation.ts';
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
-import { auditEntryOf, evaluationRecord } from './rowMappers.ts';
+import { auditEntryOf } from './rowMappers.ts';
+import { evaluationOf, evaluationRecordsOf, yesterdayInputsOf } from './sqliteAggregates.ts';
+import { SqliteReader } from './sqliteReader.ts';
 import { GENESIS_HASH, auditHash, verifyAuditRows, type AuditChainReport, type AuditRow } from './auditChain.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import type {
@@ -67,6 +69,8 @@ export class SqliteStore implements Store {
   private readonly latest = new Map<string, SensorState>();
   private readonly activeAlarms = new Map<string, Alarm>();
   private readonly sensorDistrict = new Map<string, string>();
+  /** The heavy aggregates' own thread and connection (a file only: `:memory:` is this connection's alone). */
+  private readonly reader: SqliteReader | null;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -78,6 +82,7 @@ export class SqliteStore implements Store {
     this.migrate();
     this.stmt = this.prepare();
     this.loadCaches();
+    this.reader = file === ':memory:' ? null : new SqliteReader(file);
   }
 
   static open(dataDir: string): SqliteStore {
@@ -178,6 +183,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.reader?.close();
     if (this.db.open) this.db.close();
   }
 
@@ -1080,65 +1086,17 @@ export class SqliteStore implements Store {
   }
 
   async evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]> {
-    const where = ['i.created_at >= ?', 'i.created_at < ?', "i.status != 'merged'"];
-    const params: unknown[] = [filter.from, filter.to];
-    if (filter.districtId) {
-      where.push('i.district_id = ?');
-      params.push(filter.districtId);
-    }
-    if (filter.category) {
-      where.push("(i.category = ? OR i.category LIKE ? ESCAPE '\\')");
-      params.push(filter.category, `${filter.category.replace(/[\\%_]/g, '\\$&')}.%`);
-    }
-    const cohort = where.join(' AND ');
-    // Three set queries (incidents, their tasks, the timeline entries that matter), not two per incident.
-    return this.db.transaction(() => {
-      const incidents = (this.db.prepare(`SELECT i.data FROM incidents i WHERE ${cohort} ORDER BY i.created_at, i.id`).all(...params) as Row[]).map(
-        (r) => JSON.parse(r.data as string) as Incident,
-      );
-      const tasksBy = new Map<string, Task[]>();
-      for (const r of this.db.prepare(`SELECT t.incident_id, t.data FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE ${cohort} ORDER BY t.rowid`).all(...params) as Row[]) {
-        const list = tasksBy.get(r.incident_id as string) ?? [];
-        list.push(JSON.parse(r.data as string) as Task);
-        tasksBy.set(r.incident_id as string, list);
-      }
-      const entriesBy = new Map<string, Row[]>();
-      const entryRows = this.db
-        .prepare(
-          `SELECT tl.incident_id, json_extract(tl.data, '$.action') AS action, json_extract(tl.data, '$.note') AS note, json_extract(tl.data, '$.to') AS "to"
-           FROM timeline tl JOIN incidents i ON i.id = tl.incident_id
-           WHERE ${cohort} AND json_extract(tl.data, '$.action') IN ('return', 'reopen', 'verify', 'resolve') ORDER BY tl.id`,
-        )
-        .all(...params) as Row[];
-      for (const r of entryRows) {
-        const list = entriesBy.get(r.incident_id as string) ?? [];
-        list.push(r);
-        entriesBy.set(r.incident_id as string, list);
-      }
-      return incidents.map((incident) => evaluationRecord(incident, tasksBy.get(incident.id) ?? [], entriesBy.get(incident.id) ?? []));
-    })();
+    return this.reader ? this.reader.run({ name: 'evaluationRecords', args: [filter] }) : evaluationRecordsOf(this.db, filter);
+  }
+
+  async evaluation(filter: EvaluationFilter, now: string): Promise<Evaluation> {
+    return this.reader ? this.reader.run({ name: 'evaluation', args: [filter, now] }) : evaluationOf(this.db, filter, now);
   }
 
   async yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs> {
-    const count = (sql: string) => (this.db.prepare(sql).get(dayStart, sameTime) as Row).n as number;
-    const minutes = (sql: string) => (this.db.prepare(sql).all(dayStart, sameTime) as Row[]).map((r) => r.m as number);
-    const perMinute = this.db
-      .prepare('SELECT substr(created_at, 1, 16) AS minute, COUNT(*) AS n FROM incidents WHERE created_at >= ? AND created_at < ? GROUP BY minute')
-      .all(dayStart, dayEnd) as Row[];
-    return {
-      newToday: count('SELECT COUNT(*) AS n FROM incidents WHERE created_at >= ? AND created_at < ?'),
-      callsToday: count("SELECT COUNT(*) AS n FROM events WHERE source = 'hotline' AND received_at >= ? AND received_at < ?"),
-      // Stages reached by the same time of day: a dispatch after it had not happened yet.
-      dispatchMinutes: minutes(
-        'SELECT (julianday(dispatched_at) - julianday(created_at)) * 1440 AS m FROM incidents WHERE created_at >= ? AND dispatched_at IS NOT NULL AND dispatched_at < ?',
-      ),
-      arriveMinutes: minutes(
-        'SELECT (julianday(on_scene_at) - julianday(dispatched_at)) * 1440 AS m FROM incidents WHERE created_at >= ? AND on_scene_at IS NOT NULL AND dispatched_at IS NOT NULL AND on_scene_at < ?',
-      ),
-      createdPerMinute: perMinute.map((r) => ({ minute: `${r.minute as string}:00.000Z`, count: r.n as number })),
-    };
+    const args: [string, string, string] = [dayStart, sameTime, dayEnd];
+    return this.reader ? this.reader.run({ name: 'yesterdayInputs', args }) : yesterdayInputsOf(this.db, ...args);
   }
-
 }
 
 function encodeCursor(createdAt: string, id: string): string {

@@ -6,7 +6,7 @@
 import type { Change, ChangeBody, SensorView, Snapshot } from '../../shared/protocol/changes.ts';
 import type { Decision } from '../../shared/domain/incidentMachine.ts';
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
-import type { EvaluationRecord } from '../../shared/domain/evaluation.ts';
+import type { Evaluation, EvaluationRecord } from '../../shared/domain/evaluation.ts';
 import type {
   Alarm,
   Category,
@@ -343,6 +343,8 @@ export interface Store {
   getDeadlineRequest(id: string): Promise<DeadlineRequest | undefined>;
   /** Incidents created in the range with the facts evaluation needs (see EvaluationRecord). */
   evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]>;
+  /** The evaluation of those records as of `now`: what the live vital signs need, without the records. */
+  evaluation(filter: EvaluationFilter, now: string): Promise<Evaluation>;
   /** Yesterday's counterpart of the day's figures, for the vital signs' "same time yesterday". */
   yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs>;
 }

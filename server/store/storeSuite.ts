@@ -7,6 +7,7 @@ import { decide, type IncidentCommand } from '../../shared/domain/incidentMachin
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
 import type { Actor, Alarm, Category, DeadlineRequest, DeadlineState, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import type { Change } from '../../shared/protocol/changes.ts';
+import { evaluate } from '../../shared/domain/evaluation.ts';
 import type { IncidentUpdate, IngestWrite, ReadingDecider, Store, UserRecord } from './Store.ts';
 
 export interface StoreHandle {
@@ -835,6 +836,9 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
         expect((await store.evaluationRecords({ from: at(0), to: at(60), category: 'municipal.road' })).map((r) => r.id)).toEqual([a.id]);
         expect(await store.evaluationRecords({ from: at(0), to: at(60), category: 'municipal.ro' })).toEqual([]);
         expect((await store.evaluationRecords({ from: at(2), to: at(200) })).map((r) => r.id)).toEqual([b.id, outside.id]);
+        // The evaluation the live vital signs read is that of the same records.
+        expect(await store.evaluation({ from: at(0), to: at(60) }, at(60))).toEqual(evaluate(all, at(60)));
+        expect((await store.evaluation({ from: at(0), to: at(60), districtId: 'd2' }, at(60))).cases).toBe(1);
       });
     });
   });
