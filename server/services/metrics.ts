@@ -3,7 +3,7 @@
 
 import type { Actor, CityMetrics, YesterdayMetrics } from '../../shared/domain/types.ts';
 import { localDayStart, localHour, median } from '../../shared/domain/time.ts';
-import { evaluate, evaluateBy, hotspots, isOverdue, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy, type Hotspot } from '../../shared/domain/evaluation.ts';
+import { evaluate, hotspots, isOverdue, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy, type Hotspot } from '../../shared/domain/evaluation.ts';
 import type { MetricsInputs, Store, YesterdayInputs } from '../store/Store.ts';
 import type { LiveHub } from '../realtime/liveHub.ts';
 
@@ -116,8 +116,7 @@ export class MetricsService {
   }
 
   async records(scope: EvaluationScope): Promise<EvaluationRecord[]> {
-    const records = await this.store.evaluationRecords({ from: scope.from, to: scope.to, districtId: scope.districtId, category: scope.category });
-    return scope.unitId ? records.filter((r) => r.unitIds.includes(scope.unitId!)) : records;
+    return this.store.evaluationRecords(scope);
   }
 
   /** Open cases in scope (whenever created) whose stage limit has run out. */
@@ -195,7 +194,7 @@ export class MetricsService {
 
   /** Performance table by district, unit or category, ranked. */
   async table(scope: EvaluationScope, by: GroupBy, now = this.clock()): Promise<EvaluationRow[]> {
-    return evaluateBy(await this.records(scope), by, now.toISOString());
+    return this.store.evaluationTable(scope, by, now.toISOString());
   }
 
   /** 每月一题: the grid × category pairs with the most repeated complaints over the last 30 days. */

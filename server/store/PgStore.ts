@@ -20,7 +20,7 @@
 import pg from 'pg';
 import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
-import { evaluate, type Evaluation, type EvaluationRecord } from '../../shared/domain/evaluation.ts';
+import { evaluate, evaluateBy, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy } from '../../shared/domain/evaluation.ts';
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
@@ -1328,6 +1328,10 @@ export class PgStore implements Store {
     return evaluate(await this.evaluationRecords(filter), now);
   }
 
+  async evaluationTable(filter: EvaluationFilter, by: GroupBy, now: string): Promise<EvaluationRow[]> {
+    return evaluateBy(await this.evaluationRecords(filter), by, now);
+  }
+
   async evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]> {
     const params: unknown[] = [];
     const p = (value: unknown) => {
@@ -1366,7 +1370,8 @@ export class PgStore implements Store {
       },
       'REPEATABLE READ READ ONLY',
     );
-    return value.incidents.map((incident) => evaluationRecord(incident, value.tasksBy.get(incident.id) ?? [], value.entriesBy.get(incident.id) ?? []));
+    const records = value.incidents.map((incident) => evaluationRecord(incident, value.tasksBy.get(incident.id) ?? [], value.entriesBy.get(incident.id) ?? []));
+    return filter.unitId ? records.filter((r) => r.unitIds.includes(filter.unitId!)) : records;
   }
 
   /** Pool health for /metrics: connections in use and callers waiting for one. */

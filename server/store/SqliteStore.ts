@@ -7,11 +7,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
-import type { Evaluation, EvaluationRecord } from '../../shared/domain/evaluation.ts';
+import type { Evaluation, EvaluationRecord, EvaluationRow, GroupBy } from '../../shared/domain/evaluation.ts';
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
 import { auditEntryOf } from './rowMappers.ts';
-import { evaluationOf, evaluationRecordsOf, yesterdayInputsOf } from './sqliteAggregates.ts';
+import { evaluationOf, evaluationRecordsOf, evaluationTableOf, yesterdayInputsOf } from './sqliteAggregates.ts';
 import { SqliteReader } from './sqliteReader.ts';
 import { GENESIS_HASH, auditHash, verifyAuditRows, type AuditChainReport, type AuditRow } from './auditChain.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
@@ -1091,6 +1091,11 @@ export class SqliteStore implements Store {
 
   async evaluation(filter: EvaluationFilter, now: string): Promise<Evaluation> {
     return this.reader ? this.reader.run({ name: 'evaluation', args: [filter, now] }) : evaluationOf(this.db, filter, now);
+  }
+
+  async evaluationTable(filter: EvaluationFilter, by: GroupBy, now: string): Promise<EvaluationRow[]> {
+    const args: [EvaluationFilter, GroupBy, string] = [filter, by, now];
+    return this.reader ? this.reader.run({ name: 'evaluationTable', args }) : evaluationTableOf(this.db, ...args);
   }
 
   async yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs> {

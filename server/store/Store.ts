@@ -6,7 +6,7 @@
 import type { Change, ChangeBody, SensorView, Snapshot } from '../../shared/protocol/changes.ts';
 import type { Decision } from '../../shared/domain/incidentMachine.ts';
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
-import type { Evaluation, EvaluationRecord } from '../../shared/domain/evaluation.ts';
+import type { Evaluation, EvaluationRecord, EvaluationRow, GroupBy } from '../../shared/domain/evaluation.ts';
 import type {
   Alarm,
   Category,
@@ -222,6 +222,8 @@ export interface EvaluationFilter {
   districtId?: string;
   /** A category code; matches it and everything below it in the tree. */
   category?: string;
+  /** A unit: the cases it had a task on. */
+  unitId?: string;
 }
 
 export interface Store {
@@ -345,6 +347,8 @@ export interface Store {
   evaluationRecords(filter: EvaluationFilter): Promise<EvaluationRecord[]>;
   /** The evaluation of those records as of `now`: what the live vital signs need, without the records. */
   evaluation(filter: EvaluationFilter, now: string): Promise<Evaluation>;
+  /** The evaluation of those records per district, unit or category, ranked. */
+  evaluationTable(filter: EvaluationFilter, by: GroupBy, now: string): Promise<EvaluationRow[]>;
   /** Yesterday's counterpart of the day's figures, for the vital signs' "same time yesterday". */
   yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs>;
 }

@@ -3,7 +3,7 @@
 // read-only connection of its own for a file (see sqliteReader.ts), off the server's event loop.
 
 import type Database from 'better-sqlite3';
-import { evaluate, type Evaluation, type EvaluationRecord } from '../../shared/domain/evaluation.ts';
+import { evaluate, evaluateBy, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy } from '../../shared/domain/evaluation.ts';
 import type { Incident, Task } from '../../shared/domain/types.ts';
 import { evaluationRecord } from './rowMappers.ts';
 import type { EvaluationFilter, YesterdayInputs } from './Store.ts';
@@ -24,7 +24,7 @@ export function evaluationRecordsOf(db: Database.Database, filter: EvaluationFil
   const cohort = where.join(' AND ');
   // Three set queries (incidents, their tasks, the timeline entries that matter), not two per
   // incident, in one read transaction so they see the same moment.
-  return db.transaction(() => {
+  const records = db.transaction(() => {
     const incidents = (db.prepare(`SELECT i.data FROM incidents i WHERE ${cohort} ORDER BY i.created_at, i.id`).all(...params) as Row[]).map(
       (r) => JSON.parse(r.data as string) as Incident,
     );
@@ -49,11 +49,16 @@ export function evaluationRecordsOf(db: Database.Database, filter: EvaluationFil
     }
     return incidents.map((incident) => evaluationRecord(incident, tasksBy.get(incident.id) ?? [], entriesBy.get(incident.id) ?? []));
   })();
+  return filter.unitId ? records.filter((r) => r.unitIds.includes(filter.unitId!)) : records;
 }
 
 /** The records' evaluation, so that only the figures cross back from the reader thread. */
 export function evaluationOf(db: Database.Database, filter: EvaluationFilter, now: string): Evaluation {
   return evaluate(evaluationRecordsOf(db, filter), now);
+}
+
+export function evaluationTableOf(db: Database.Database, filter: EvaluationFilter, by: GroupBy, now: string): EvaluationRow[] {
+  return evaluateBy(evaluationRecordsOf(db, filter), by, now);
 }
 
 export function yesterdayInputsOf(db: Database.Database, dayStart: string, sameTime: string, dayEnd: string): YesterdayInputs {
@@ -82,6 +87,7 @@ export function yesterdayInputsOf(db: Database.Database, dayStart: string, sameT
 export type AggregateQuery =
   | { name: 'evaluationRecords'; args: [EvaluationFilter] }
   | { name: 'evaluation'; args: [EvaluationFilter, string] }
+  | { name: 'evaluationTable'; args: [EvaluationFilter, GroupBy, string] }
   | { name: 'yesterdayInputs'; args: [string, string, string] };
 
 export function runAggregate(db: Database.Database, query: AggregateQuery): unknown {
@@ -90,6 +96,8 @@ export function runAggregate(db: Database.Database, query: AggregateQuery): unkn
       return evaluationRecordsOf(db, ...query.args);
     case 'evaluation':
       return evaluationOf(db, ...query.args);
+    case 'evaluationTable':
+      return evaluationTableOf(db, ...query.args);
     case 'yesterdayInputs':
       return yesterdayInputsOf(db, ...query.args);
   }

@@ -7,7 +7,7 @@ import { decide, type IncidentCommand } from '../../shared/domain/incidentMachin
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
 import type { Actor, Alarm, Category, DeadlineRequest, DeadlineState, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import type { Change } from '../../shared/protocol/changes.ts';
-import { evaluate } from '../../shared/domain/evaluation.ts';
+import { evaluate, evaluateBy } from '../../shared/domain/evaluation.ts';
 import type { IncidentUpdate, IngestWrite, ReadingDecider, Store, UserRecord } from './Store.ts';
 
 export interface StoreHandle {
@@ -839,6 +839,11 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
         // The evaluation the live vital signs read is that of the same records.
         expect(await store.evaluation({ from: at(0), to: at(60) }, at(60))).toEqual(evaluate(all, at(60)));
         expect((await store.evaluation({ from: at(0), to: at(60), districtId: 'd2' }, at(60))).cases).toBe(1);
+        // A unit's cases: those it had a task on, whatever became of the task.
+        expect((await store.evaluationRecords({ from: at(0), to: at(60), unitId: 'unit-b' })).map((r) => r.id)).toEqual([a.id]);
+        expect(await store.evaluationRecords({ from: at(0), to: at(60), unitId: 'unit-z' })).toEqual([]);
+        expect(await store.evaluationTable({ from: at(0), to: at(60) }, 'district', at(60))).toEqual(evaluateBy(all, 'district', at(60)));
+        expect((await store.evaluationTable({ from: at(0), to: at(60), unitId: 'unit-a' }, 'unit', at(60))).map((r) => r.key).sort()).toEqual(['unit-a', 'unit-b']);
       });
     });
   });
