@@ -423,10 +423,13 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
   const dump = (await within(
     60_000,
     page.evaluate(() => {
-      const p = (window as unknown as { __perf: PerfDump }).__perf;
-      return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint, mapRender: p.mapRender };
+      const p = (window as unknown as { __perf: PerfDump & { map?: unknown } }).__perf;
+      // The share of the screen's resolution the map drew at (the pacer lowers it where renders are slow).
+      const map = p.map as { getPixelRatio(): number } | undefined;
+      const mapScale = map ? map.getPixelRatio() / devicePixelRatio : null;
+      return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint, mapRender: p.mapRender, mapScale };
     }),
-  )) as PerfDump;
+  )) as PerfDump & { mapScale: number | null };
   await heapSnapshot?.('end');
   const sendAge = quantiles(subtractBuckets(await sendAgeBuckets(url), sendAgeBefore));
   plain.close();
@@ -452,6 +455,7 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     arrive: dist(dump.arrive),
     mapPaint: dist(dump.mapPaint),
     mapRender: dist(dump.mapRender),
+    mapScale: dump.mapScale,
     heap: { beforeMB: before.heapMB, afterMB: after.heapMB, growthPct: ((after.heapMB - before.heapMB) / before.heapMB) * 100, domBefore: before.domNodes, domAfter: after.domNodes, samples },
   };
 }

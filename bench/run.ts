@@ -48,6 +48,7 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     'feed paint p99 ms': fmt(m.feedPaint.p99),
     'map paint p99 ms': fmt(m.mapPaint.p99),
     'map render p50/p95 ms': `${fmt(m.mapRender.p50)}/${fmt(m.mapRender.p95)}`,
+    'map scale': m.mapScale === null ? 'n/a' : fmt(m.mapScale),
     'heap growth %': fmt(m.heap.growthPct),
     'DOM nodes': `${m.heap.domBefore}→${m.heap.domAfter}`,
     'first data ms': m.firstDataMs,

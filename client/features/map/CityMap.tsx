@@ -33,7 +33,7 @@ import {
 import { CLICKABLE_LAYERS, CLUSTER_PROPERTIES, LAYER_GROUPS, districtFill, districtLabel, overlayLayers, scaledSize } from './mapStyle.ts';
 import { MAP_LAYERS, select, useScreenMap, type ScreenMapState, type Selection } from './screenMapStore.ts';
 import { FOCUS_MS, newCriticals } from './focus.ts';
-import { paceRenders, type Pacing } from './renderPacing.ts';
+import { DEFAULT_PACE, paceRenders, pinnedScale, type Pacing } from './renderPacing.ts';
 import { heatGrid, heatPainter, type HeatPainter } from './heatPicture.ts';
 import { isNaive, perf, recordSample } from '../perf/perfProbe.ts';
 import { currentBridge } from '../../realtime/liveBridge.ts';
@@ -293,6 +293,7 @@ export function CityMap() {
           fetch('/api/geo/districts', { credentials: 'same-origin' }).then((r) => r.json() as Promise<GeoJSON.FeatureCollection<GeoJSON.Geometry, { id: string }>>),
         ]);
         if (disposed || !container.current) return;
+        const pinned = pinnedScale(location.search);
         const map = new MapLibreMap({
           container: container.current,
           style,
@@ -305,6 +306,7 @@ export function CityMap() {
           // screen left on for days visits many places: at most this many per source, not the
           // viewport-sized default (~100 per source at 1920×1080, each with its GPU buffers).
           maxTileCacheSize: TILE_CACHE_SIZE,
+          ...(pinned === null ? {} : { pixelRatio: devicePixelRatio * pinned }),
         });
         mapRef.current = map;
         const probe = perf();
@@ -328,7 +330,7 @@ export function CityMap() {
           scaleBaseLabels(map, k);
           labelsFor(map, useAppStore.getState().ui.locale);
           applyView(map, view, null);
-          const paced = isNaive() ? null : paceRenders(map, (frame) => currentBridge()?.showsIncidentChanges(frame) ?? false);
+          const paced = isNaive() ? null : paceRenders(map, (frame) => currentBridge()?.showsIncidentChanges(frame) ?? false, DEFAULT_PACE, pinned === null);
           pacing = paced;
           stops.push(
             useScreenMap.subscribe((next, previous) => {

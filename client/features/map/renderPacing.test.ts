@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { DEFAULT_PACE, MAX_YIELDED_FRAMES, SMOOTH_RENDER_MS, cameraDuration, nextCost, paceInterval, paceRenders } from './renderPacing.ts';
+import { DEFAULT_PACE, MAX_YIELDED_FRAMES, REDUCED_SCALE, SCALE_SAMPLES, SMOOTH_RENDER_MS, cameraDuration, nextCost, paceInterval, paceRenders, pinnedScale, renderScale } from './renderPacing.ts';
 
 describe('render pacing', () => {
   it('keeps data-driven renders within their share of the time, between a floor and a ceiling', () => {
@@ -30,11 +30,45 @@ describe('render pacing', () => {
     expect(cameraDuration(1500, SMOOTH_RENDER_MS + 1)).toBe(0);
     expect(cameraDuration(600, 100)).toBe(0);
   });
+
+  it('draws at a reduced resolution where renders are too slow to animate, and at full resolution elsewhere', () => {
+    expect(renderScale(8)).toBe(1);
+    expect(renderScale(SMOOTH_RENDER_MS)).toBe(1);
+    expect(renderScale(SMOOTH_RENDER_MS + 1)).toBe(REDUCED_SCALE);
+    expect(REDUCED_SCALE).toBeLessThan(1);
+  });
+
+  it('takes a resolution pinned in the address, and adapts when none or a senseless one is given', () => {
+    expect(pinnedScale('?mapScale=1')).toBe(1);
+    expect(pinnedScale('?hide=heat&mapScale=0.5')).toBe(0.5);
+    expect(pinnedScale('')).toBeNull();
+    expect(pinnedScale('?mapScale=0')).toBeNull();
+    expect(pinnedScale('?mapScale=2')).toBeNull();
+    expect(pinnedScale('?mapScale=sharp')).toBeNull();
+  });
 });
 
-/** Enough of a MapLibre map for the pacer: a still camera, and a count of its renders. */
+/** Enough of a MapLibre map for the pacer: a still camera, its render events, its resolution. */
 function stillMap() {
-  const map = { renders: 0, isMoving: () => false, repaint: false, on: () => map, off: () => map, triggerRepaint: () => undefined, redraw: () => void (map.renders += 1) };
+  const handlers = new Map<string, () => void>();
+  const map = {
+    renders: 0,
+    pixelRatio: 2,
+    isMoving: () => false,
+    repaint: false,
+    on: (type: string, fn: () => void) => (handlers.set(type, fn), map),
+    off: () => map,
+    triggerRepaint: () => undefined,
+    redraw: () => void (map.renders += 1),
+    getPixelRatio: () => map.pixelRatio,
+    setPixelRatio: (ratio: number) => void (map.pixelRatio = ratio),
+    /** MapLibre's 'render' event, as after a render the compositor then took `costMs` to show. */
+    rendered(costMs: number, frames: { frame(): number }) {
+      handlers.get('render')?.();
+      vi.advanceTimersByTime(costMs);
+      frames.frame();
+    },
+  };
   return map;
 }
 
@@ -86,5 +120,48 @@ describe('paced renders and incident changes', () => {
     expect(map.renders).toBe(0);
     frames.frame();
     expect(map.renders).toBe(1);
+  });
+});
+
+describe('the map resolution chosen from measured renders', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it('lowers the resolution once, when the first renders prove slow', () => {
+    const frames = manualFrames();
+    const map = stillMap();
+    paceRenders(map as unknown as MapLibreMap);
+    for (let k = 0; k < SCALE_SAMPLES - 1; k += 1) map.rendered(120, frames);
+    expect(map.pixelRatio).toBe(2);
+    map.rendered(120, frames);
+    expect(map.pixelRatio).toBe(2 * REDUCED_SCALE);
+    for (let k = 0; k < SCALE_SAMPLES * 2; k += 1) map.rendered(120, frames);
+    expect(map.pixelRatio).toBe(2 * REDUCED_SCALE);
+  });
+
+  it('lowers it later if renders become slow (the city fills up), and still only once', () => {
+    const frames = manualFrames();
+    const map = stillMap();
+    paceRenders(map as unknown as MapLibreMap);
+    for (let k = 0; k < SCALE_SAMPLES * 2; k += 1) map.rendered(10, frames);
+    expect(map.pixelRatio).toBe(2);
+    for (let k = 0; k < SCALE_SAMPLES && map.pixelRatio === 2; k += 1) map.rendered(200, frames);
+    expect(map.pixelRatio).toBe(2 * REDUCED_SCALE);
+    for (let k = 0; k < SCALE_SAMPLES * 2; k += 1) map.rendered(200, frames);
+    expect(map.pixelRatio).toBe(2 * REDUCED_SCALE);
+  });
+
+  it('keeps full resolution where renders are fast, or where the address pins it', () => {
+    const frames = manualFrames();
+    const fast = stillMap();
+    paceRenders(fast as unknown as MapLibreMap);
+    for (let k = 0; k < SCALE_SAMPLES * 2; k += 1) fast.rendered(6, frames);
+    expect(fast.pixelRatio).toBe(2);
+    const pinned = stillMap();
+    paceRenders(pinned as unknown as MapLibreMap, () => false, DEFAULT_PACE, false);
+    for (let k = 0; k < SCALE_SAMPLES * 2; k += 1) pinned.rendered(120, frames);
+    expect(pinned.pixelRatio).toBe(2);
   });
 });

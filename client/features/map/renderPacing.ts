@@ -11,6 +11,9 @@
 // A paced render also stays out of an animation frame that paints incident changes (the feed's
 // new rows): that frame would otherwise reach the screen only after the render, one render cost
 // late. It goes to the next frame instead, a wait of a frame or two for a map that waits ~0.5 s.
+// And a map whose renders prove too slow to animate draws at three quarters of the resolution:
+// in software both the drawing and the compositor's read-back scale with the pixels, and a wall
+// seen from across the room loses less to the softer map than the feed loses to the wait.
 
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { recordSample } from '../perf/perfProbe.ts';
@@ -46,6 +49,23 @@ export function cameraDuration(durationMs: number, renderCostMs: number | null):
   return renderCostMs !== null && renderCostMs > SMOOTH_RENDER_MS ? 0 : durationMs;
 }
 
+/** The resolution, as a share of the screen's, at which a map too slow to animate draws. */
+export const REDUCED_SCALE = 0.75;
+
+/** Renders measured before the resolution may drop: the first ones carry the start's tile work. */
+export const SCALE_SAMPLES = 8;
+
+/** Pure: the share of the screen's resolution a map with this render cost should draw at. */
+export function renderScale(renderCostMs: number): number {
+  return renderCostMs > SMOOTH_RENDER_MS ? REDUCED_SCALE : 1;
+}
+
+/** Pure: a resolution pinned by the page's address (`?mapScale=1` keeps it full), or null to adapt. */
+export function pinnedScale(search: string): number | null {
+  const value = Number(new URLSearchParams(search).get('mapScale') ?? NaN);
+  return value >= 0.25 && value <= 1 ? value : null;
+}
+
 /** How long after a person acts the map renders at once (their change, and the tiles it loads). */
 const HURRY_MS = 1000;
 
@@ -63,10 +83,17 @@ export interface Pacing {
   stop(): void;
 }
 
-export function paceRenders(map: MapLibreMap, busy: BusyFrame = () => false, options: PaceOptions = DEFAULT_PACE): Pacing {
+/**
+ * `adaptScale`: lower the resolution when the measured render cost proves too slow to animate —
+ * from the first renders, or later as the city fills up — and once only: a map that kept changing
+ * its resolution would flicker, and the machine does not get faster.
+ */
+export function paceRenders(map: MapLibreMap, busy: BusyFrame = () => false, options: PaceOptions = DEFAULT_PACE, adaptScale = true): Pacing {
   const renderNow = map.triggerRepaint.bind(map);
   let lastRender = 0;
   let cost: number | null = null;
+  let measured = 0;
+  let scaled = !adaptScale;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let frame: number | null = null;
   let hurriedUntil = 0;
@@ -79,6 +106,11 @@ export function paceRenders(map: MapLibreMap, busy: BusyFrame = () => false, opt
       const took = performance.now() - rendered;
       cost = nextCost(cost, took);
       recordSample('mapRender', took);
+      measured += 1;
+      if (!scaled && measured >= SCALE_SAMPLES && renderScale(cost) < 1) {
+        scaled = true;
+        map.setPixelRatio(map.getPixelRatio() * renderScale(cost));
+      }
     });
   };
   const cancel = () => {
