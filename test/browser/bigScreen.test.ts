@@ -179,6 +179,8 @@ describe.skipIf(skip !== null)('big screen layout, figures and languages', () =>
     const res = await ingest(world.server.url, [critical]);
     const id = res.body.results[0].incidentId as string;
     await page.waitForSelector(`[data-testid="map-card"][data-kind="incident"][data-id="${id}"]`, { timeout: 10_000 });
+    // The picture once the focus view's streets are in.
+    await page.waitForSelector('[data-testid="city-map"][data-camera="still"][data-settled]', { timeout: 30_000 });
     await screenshot(page, 'big-screen-critical-focus-1920x1080');
     await page.click('.map-card__close');
     await page.waitForSelector('[data-testid="map-card"]', { state: 'detached' });

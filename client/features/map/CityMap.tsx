@@ -349,8 +349,13 @@ export function CityMap() {
             .catch(() => undefined);
         });
         // Whether the camera is in flight (the critical focus flies), for whoever needs to wait for it.
-        map.on('movestart', () => container.current?.setAttribute('data-camera', 'moving'));
+        // And whether the view has settled since (its tiles in, nothing left to draw).
+        map.on('movestart', () => {
+          container.current?.setAttribute('data-camera', 'moving');
+          container.current?.removeAttribute('data-settled');
+        });
         map.on('moveend', () => container.current?.setAttribute('data-camera', 'still'));
+        map.on('idle', () => container.current?.setAttribute('data-settled', ''));
         map.on('click', (event) => {
           const layers = CLICKABLE_LAYERS.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
           const [feature] = map.queryRenderedFeatures(event.point, { layers: [...layers] });
