@@ -39,6 +39,7 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     'frame max ms': fmt(m.frames.max),
     'flush p95 ms': fmt(m.flush.p95),
     'flush max ms': fmt(m.flush.max),
+    'flushes >4ms': m.flushesOver4,
     flushes: m.flush.n,
     'map upd p95 ms': fmt(m.mapUpdate.p95),
     'chart upd p95 ms': fmt(m.chartUpdate.p95),
