@@ -140,10 +140,14 @@ export class MetricsService {
   /** The vital signs and the evaluation for a scope. Live figures are city-wide unless a district is in scope. */
   async summary(scope: EvaluationScope, now = this.clock()): Promise<MetricsSummary> {
     const iso = now.toISOString();
-    const [live, records, overdue] = await Promise.all([this.compute(now), this.records(scope), this.overdueNow(scope, iso)]);
-    const evaluation = evaluate(records, iso);
-    const dayStart = localDayStart(iso, this.timeZone);
     const scoped = Boolean(scope.districtId || scope.unitId || scope.category);
+    // Scoped figures are counted from the records; the city's need only the evaluation, which the
+    // store computes where it reads (off the event loop on SQLite) without sending the records.
+    const cohort = scoped
+      ? this.records(scope).then((records) => ({ records, evaluation: evaluate(records, iso) }))
+      : this.store.evaluation(scope, iso).then((evaluation) => ({ records: [] as EvaluationRecord[], evaluation }));
+    const [live, { records, evaluation }, overdue] = await Promise.all([this.compute(now), cohort, this.overdueNow(scope, iso)]);
+    const dayStart = localDayStart(iso, this.timeZone);
     const base: CityMetrics = { ...live, overdue };
     if (scoped) {
       base.openIncidents = records.filter((r) => ['new', 'triaged', 'dispatched', 'accepted', 'on_scene', 'resolved'].includes(r.status)).length;
