@@ -115,10 +115,6 @@ export class MetricsService {
     return { from, to, ...(districtId ? { districtId } : {}), ...(q.unit ? { unitId: q.unit } : {}), ...(q.category ? { category: q.category } : {}) };
   }
 
-  async records(scope: EvaluationScope): Promise<EvaluationRecord[]> {
-    return this.store.evaluationRecords(scope);
-  }
-
   /** Open cases in scope (whenever created) whose stage limit has run out. */
   private async overdueNow(scope: EvaluationScope, now: string): Promise<number> {
     let after = '';
@@ -144,7 +140,7 @@ export class MetricsService {
     // Scoped figures are counted from the records; the city's need only the evaluation, which the
     // store computes where it reads (off the event loop on SQLite) without sending the records.
     const cohort = scoped
-      ? this.records(scope).then((records) => ({ records, evaluation: evaluate(records, iso) }))
+      ? this.store.evaluationRecords(scope).then((records) => ({ records, evaluation: evaluate(records, iso) }))
       : this.store.evaluation(scope, iso).then((evaluation) => ({ records: [] as EvaluationRecord[], evaluation }));
     const [live, { records, evaluation }, overdue] = await Promise.all([this.compute(now), cohort, this.overdueNow(scope, iso)]);
     const dayStart = localDayStart(iso, this.timeZone);
@@ -180,7 +176,7 @@ export class MetricsService {
 
   /** The rates per local day or hour of creation across the scope's range. */
   async timeseries(scope: EvaluationScope, bucket: 'day' | 'hour', now = this.clock()): Promise<TimeseriesPoint[]> {
-    const records = await this.records(scope);
+    const records = await this.store.evaluationRecords(scope);
     const starts: string[] = [];
     let at = bucket === 'day' ? localDayStart(scope.from, this.timeZone) : new Date(Math.floor(Date.parse(scope.from) / 3_600_000) * 3_600_000).toISOString();
     while (at < scope.to && starts.length < MAX_BUCKETS) {

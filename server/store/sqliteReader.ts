@@ -1,5 +1,5 @@
-// Runs the store's heavy aggregates (the day's evaluation records, yesterday's figures) on a
-// thread of their own: on SQLite a query blocks the thread that runs it, and the server's event
+// Runs the store's heavy aggregates (evaluations and their tables, yesterday's figures; see
+// sqliteAggregates.ts) on a thread of their own: on SQLite a query blocks the thread that runs it, and the server's event
 // loop is the one that sends every live change (BENCHMARKS.md: heavy aggregates off the loop).
 // A query that fails in the thread is rejected with its message; a thread that dies is replaced
 // at the next query, so a bad moment costs those queries, not the vital signs for good.
