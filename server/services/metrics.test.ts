@@ -56,4 +56,28 @@ describe('GET /api/metrics/summary', () => {
     expect(after.medianDispatchMinutes).not.toBeNull();
     expect(after.unitsBusy).toBe(1);
   });
+
+  it('states today across the city as the stream last did, and computes anything narrower or stale', async () => {
+    server.metrics.stop();
+    const operator = await login(server.url, 'operator');
+    const pushed = await server.metrics.refresh();
+    await ingest(server.url, [patrolReport()]);
+    // Not yet refreshed: the plain summary still says what every screen was last told…
+    const plain = (await getJson(server.url, '/api/metrics/summary', { cookie: operator })).body;
+    expect(plain).toMatchObject({ openIncidents: pushed.openIncidents, newToday: pushed.newToday, at: pushed.at, scope: { to: pushed.at } });
+    expect(plain.evaluation.cases).toBe(pushed.newToday);
+    // …while a caller who names the range gets it counted now.
+    const range = `from=${encodeURIComponent(plain.scope.from)}&to=${encodeURIComponent(new Date().toISOString())}`;
+    const counted = (await getJson(server.url, `/api/metrics/summary?${range}`, { cookie: operator })).body;
+    expect(counted.openIncidents).toBe(pushed.openIncidents + 1);
+    expect(counted.evaluation.cases).toBe(pushed.newToday + 1);
+    // The next refresh pushes the new figure, and the plain summary follows it.
+    await server.metrics.refresh();
+    expect((await getJson(server.url, '/api/metrics/summary', { cookie: operator })).body.openIncidents).toBe(pushed.openIncidents + 1);
+    // Figures no refresh has confirmed for three periods are not stated as now.
+    const scope = server.metrics.scopeFor({ role: 'operator' } as never, {});
+    expect(server.metrics.liveSummary(scope)).not.toBeNull();
+    expect(server.metrics.liveSummary(scope, new Date(Date.now() + 6_500))).toBeNull();
+    expect(server.metrics.liveSummary({ ...scope, districtId: 'CA01' })).toBeNull();
+  });
 });

@@ -79,10 +79,15 @@ export interface TimeseriesPoint {
 const EVALUATION_CACHE_MS = 30_000;
 const MAX_BUCKETS = 800;
 
+/** The pushed figures stand for "now" while refreshes keep confirming them within this many periods. */
+const LIVE_PERIODS = 3;
+
 export class MetricsService {
   private timer: NodeJS.Timeout | null = null;
   private lastKey = '';
   private today: { at: number; day: string; evaluation: Evaluation } | null = null;
+  /** What the stream states: the figures last pushed, the evaluation behind their rates, and when a refresh last found them unchanged. */
+  private pushed: { metrics: CityMetrics; evaluation: Evaluation; day: string; confirmedAt: number } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -131,6 +136,21 @@ export class MetricsService {
       after = page[page.length - 1]!.id;
     }
     return n;
+  }
+
+  /**
+   * The city's summary as the stream states it — the figures last pushed and the day's evaluation
+   * behind their rates — for a caller who asked for nothing narrower than today across the city (a
+   * big screen before its snapshot). It costs nothing to answer, so the first figures reach a
+   * screen while the server is busy, and they are the very ones the stream then confirms. Null
+   * when those figures may no longer be current (before the first refresh, past midnight, while
+   * refreshes fail): the caller computes instead.
+   */
+  liveSummary(scope: EvaluationScope, now = this.clock()): MetricsSummary | null {
+    const p = this.pushed;
+    if (!p || scope.districtId || scope.unitId || scope.category) return null;
+    if (now.getTime() - p.confirmedAt > LIVE_PERIODS * this.periodMs || p.day !== localDayStart(now.toISOString(), this.timeZone)) return null;
+    return { ...p.metrics, scope: { from: p.day, to: p.metrics.at }, evaluation: p.evaluation, perTenThousand: null };
   }
 
   /** The vital signs and the evaluation for a scope. Live figures are city-wide unless a district is in scope. */
@@ -214,11 +234,15 @@ export class MetricsService {
 
   /** Compute now and push if anything but the timestamp changed. */
   async refresh(): Promise<CityMetrics> {
-    const metrics = await this.compute();
+    const now = this.clock();
+    const metrics = await this.compute(now);
     const key = JSON.stringify({ ...metrics, at: '' });
-    if (key !== this.lastKey) {
+    if (key !== this.lastKey || !this.pushed) {
       this.lastKey = key;
       this.hub.setMetrics(metrics);
+      this.pushed = { metrics, evaluation: this.today!.evaluation, day: this.today!.day, confirmedAt: now.getTime() };
+    } else {
+      this.pushed.confirmedAt = now.getTime();
     }
     return metrics;
   }

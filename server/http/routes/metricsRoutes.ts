@@ -67,8 +67,10 @@ export function metricsRoutes({ store, city, metrics }: MetricsRouteDeps): Route
   };
 
   router.get('/metrics/summary', requireRole(...EVALUATION_ROLES), async (req, res) => {
-    const { scope } = scopeOf(req);
-    res.json(await metrics.summary(scope));
+    const { q, scope } = scopeOf(req);
+    // Today across the city, as nobody asked otherwise: the figures the stream states, if current.
+    const live = q.from === undefined && q.to === undefined ? metrics.liveSummary(scope) : null;
+    res.json(live ?? (await metrics.summary(scope)));
   });
 
   router.get('/metrics/timeseries', requireRole(...EVALUATION_ROLES), async (req, res) => {
