@@ -214,6 +214,10 @@ async function signedInPage(browser: Browser, url: string, query: string): Promi
     scriptsLoaded: Math.round(Math.max(0, ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('.js')).map((e) => e.responseEnd))),
     snapshotArrived: Math.round(performance.getEntriesByName('snapshot:arrived')[0]?.startTime ?? NaN),
     snapshotApplied: Math.round(performance.getEntriesByName('snapshot:applied')[0]?.startTime ?? NaN),
+    // Each API request before the first data: when it was asked and when its answer ended.
+    requests: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((e) => e.name.includes('/api/'))
+      .map((e) => `${new URL(e.name).pathname} ${Math.round(e.startTime)}→${Math.round(e.responseEnd)}`),
   }));
   console.log(`first load (${query.split('&')[0]}): ${JSON.stringify({ ...firstLoad, firstDataSeenByBench: firstDataMs })}`);
   return { page, firstDataMs };
@@ -225,11 +229,8 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
 }
 
 async function heap(page: Page): Promise<{ heapMB: number; domNodes: number }> {
-  return within(60_000, page.evaluate(() => {
-    (window as unknown as { gc?: () => void }).gc?.();
-    const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-    return { heapMB: mem ? mem.usedJSHeapSize / 1048576 : NaN, domNodes: document.getElementsByTagName('*').length };
-  }));
+  // Through the probe, so the frames the forced collection stops are set apart from the screen's.
+  return within(60_000, page.evaluate(() => (window as unknown as { __perf: { heap(): { heapMB: number; domNodes: number } } }).__perf.heap()));
 }
 
 interface PerfDump {
@@ -275,11 +276,20 @@ async function startProfile(browser: Browser, page: Page, mode: string): Promise
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
   await cdp.send('Profiler.start');
+  // What the main thread allocates, young garbage included: the rate that sets how often the
+  // young generation is collected, and so how often a collection lands in a flush.
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: process.env.BENCH_ALLOC !== 'live', includeObjectsCollectedByMinorGC: process.env.BENCH_ALLOC !== 'live' } as never);
+  const allocStarted = Date.now();
   return async () => {
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
     fs.writeFileSync(path.join(dir, `client-${mode}.cpuprofile`), JSON.stringify(profile));
     console.log(`profile (${mode}), top self time:`);
     console.table(topSelfTime(profile, 25));
+    const { profile: allocations } = (await cdp.send('HeapProfiler.stopSampling')) as { profile: { head: AllocationNode } };
+    fs.writeFileSync(path.join(dir, `client-${mode}.heapprofile`), JSON.stringify(allocations));
+    console.log(`allocations (${mode}), top functions by bytes allocated, per second:`);
+    console.table(topAllocations(allocations.head, (Date.now() - allocStarted) / 1000, 25));
   };
 }
 
@@ -383,6 +393,30 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+interface AllocationNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+/** Bytes allocated per function (its own allocations, not its callees'), per second of sampling. */
+function topAllocations(head: AllocationNode, seconds: number, n: number) {
+  const self = new Map<string, number>();
+  const walk = (node: AllocationNode) => {
+    const f = node.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + node.selfSize);
+    node.children.forEach(walk);
+  };
+  walk(head);
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`total ${(total / 1048576 / seconds).toFixed(2)} MB/s over ${Math.round(seconds)} s`);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([fn, bytes]) => ({ fn, 'KB/s': Math.round(bytes / 1024 / seconds), pct: `${((bytes / total) * 100).toFixed(1)}%` }));
+}
+
 function topSelfTime(profile: CpuProfile, n: number) {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
@@ -423,13 +457,13 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
   const dump = (await within(
     60_000,
     page.evaluate(() => {
-      const p = (window as unknown as { __perf: PerfDump & { map?: unknown } }).__perf;
+      const p = (window as unknown as { __perf: PerfDump & { map?: unknown; excluded: { frames: number; longTasks: number } } }).__perf;
       // The share of the screen's resolution the map drew at (the pacer lowers it where renders are slow).
       const map = p.map as { getPixelRatio(): number } | undefined;
       const mapScale = map ? map.getPixelRatio() / devicePixelRatio : null;
-      return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint, mapRender: p.mapRender, mapScale };
+      return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint, mapRender: p.mapRender, mapScale, excluded: p.excluded };
     }),
-  )) as PerfDump & { mapScale: number | null };
+  )) as PerfDump & { mapScale: number | null; excluded: { frames: number; longTasks: number } };
   await heapSnapshot?.('end');
   const sendAge = quantiles(subtractBuckets(await sendAgeBuckets(url), sendAgeBefore));
   plain.close();
@@ -447,6 +481,8 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     plainArrive: dist(plainArrive),
     frames: dist(dump.frames),
     framesOver200: dump.frames.filter((f) => f > 200).length,
+    // Frames spanning the heap samples' forced collections (~200 ms each, every 30 s): the bench's own.
+    framesExcluded: dump.excluded.frames,
     // C1 holds each flush to 4 ms: how many did not, beside the distribution.
     flushesOver4: dump.flushes.filter((f) => f > 4).length,
     longTasks: dist(dump.longTasks),

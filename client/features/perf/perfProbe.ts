@@ -26,8 +26,16 @@ export interface PerfRecord {
   mapRender: number[];
   /** Server timestamp of an incident change to the page handling its socket message, ms (the server's, the network's and a busy main thread's share). */
   arrive: number[];
+  /** Frames and long tasks set apart because they span a pause the benchmark made (see `heap`). */
+  excluded: { frames: number; longTasks: number };
   /** The big screen's map, for benchmark experiments (which layers cost what to draw). */
   map?: unknown;
+  /**
+   * Force a full collection (when the page exposes `gc`) and read the heap and DOM size. The
+   * collection stops the page for ~200 ms: frames and long tasks spanning it are the benchmark's,
+   * not the screen's, so they are counted in `excluded` rather than among the samples.
+   */
+  heap(): { heapMB: number; domNodes: number };
   reset(): void;
 }
 
@@ -71,23 +79,41 @@ export function installPerfProbe(search: string): PerfMode {
     mapPaint: [],
     mapRender: [],
     arrive: [],
+    excluded: { frames: 0, longTasks: 0 },
+    heap() {
+      const started = performance.now();
+      (window as unknown as { gc?: () => void }).gc?.();
+      const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+      const sample = { heapMB: mem ? mem.usedJSHeapSize / 1048576 : NaN, domNodes: document.getElementsByTagName('*').length };
+      pauses.push([started, performance.now()]);
+      return sample;
+    },
     reset() {
       for (const key of SAMPLE_LISTS) r[key].length = 0;
+      r.excluded = { frames: 0, longTasks: 0 };
     },
   };
   record = r;
   (window as unknown as { __perf: PerfRecord }).__perf = r;
   instrumentBridge(r);
+  const pauses: [number, number][] = [];
+  const spansPause = (from: number, to: number) => pauses.some(([a, b]) => a < to && b > from);
   let last = performance.now();
   const frame = (t: number) => {
-    push(r.frames, t - last);
+    if (spansPause(last, t)) r.excluded.frames += 1;
+    else push(r.frames, t - last);
     last = t;
+    // Only the latest pause can still overlap a frame or a long task yet to be reported.
+    if (pauses.length > 1) pauses.splice(0, pauses.length - 1);
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) push(r.longTasks, e.duration);
+      for (const e of list.getEntries()) {
+        if (spansPause(e.startTime, e.startTime + e.duration)) r.excluded.longTasks += 1;
+        else push(r.longTasks, e.duration);
+      }
     }).observe({ type: 'longtask', buffered: false });
   } catch {
     // Long-task timing is not available in every browser; frames still tell the story.
