@@ -35,7 +35,10 @@ export function commitDelta(state: CityState, delta: CityDelta, changes: FlushCh
   for (const name of IN_PLACE) (copied as unknown as Record<TableName, Map<string, unknown>>)[name] = new Map();
   const next = applyDelta(state, copied);
   for (const name of IN_PLACE) (next[name] as PersistentTable<unknown>).writeInPlace(delta[name] as Map<string, unknown>);
-  for (const name of TABLES) for (const id of (delta[name] as Map<string, unknown>).keys()) changes.ids[name].push(id);
+  for (const name of TABLES) {
+    const ids = changes.ids[name];
+    (delta[name] as Map<string, unknown>).forEach((_, id) => ids.push(id));
+  }
   return next;
 }
 

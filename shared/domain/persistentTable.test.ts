@@ -19,7 +19,7 @@ describe('PersistentTable', () => {
 
   it('makes a new version without touching the old one, sharing what did not change', () => {
     const before = PersistentTable.from(entries(1000));
-    const after = before.with([['INC-3', 'changed'], ['NEW-1', 'added']]);
+    const after = before.with(new Map([['INC-3', 'changed'], ['NEW-1', 'added']]));
     expect(after).not.toBe(before);
     expect(before.get('INC-3')).toBe('v3');
     expect(before.has('NEW-1')).toBe(false);
@@ -42,7 +42,7 @@ describe('PersistentTable', () => {
 
   it('writes in place when asked, and counts only new ids', () => {
     const t = PersistentTable.from(entries(10));
-    t.writeInPlace([['INC-1', 'x'], ['INC-1', 'y'], ['S-1', 'z']]);
+    t.writeInPlace(new Map([['INC-1', 'x'], ['INC-1', 'y'], ['S-1', 'z']]));
     expect(t.get('INC-1')).toBe('y');
     expect(t.size).toBe(11);
   });
@@ -54,7 +54,7 @@ describe('PersistentTable', () => {
         const model = new Map<string, number>();
         const versions: [PersistentTable<number>, Map<string, number>][] = [];
         for (const changes of rounds) {
-          table = table.with(changes);
+          table = table.with(new Map(changes));
           for (const [k, v] of changes) model.set(k, v);
           versions.push([table, new Map(model)]);
         }
@@ -62,6 +62,9 @@ describe('PersistentTable', () => {
         for (const [t, m] of versions) {
           expect(t.size).toBe(m.size);
           expect(new Map(t)).toEqual(m);
+          const walked = new Map<string, number>();
+          t.forEach((v, k) => walked.set(k, v));
+          expect(walked).toEqual(m);
         }
       }),
     );

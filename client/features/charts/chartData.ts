@@ -33,11 +33,11 @@ export interface NamedCount {
 /** Open incidents by category, most first, with names in the reader's language. */
 export function topCategories(incidents: Table<Incident>, categories: Record<string, Category>, locale: Locale, otherName: string, n = 6): NamedCount[] {
   const counts = new Map<string, number>();
-  for (const i of incidents.values()) {
-    if (!isOpen(i.status)) continue;
+  incidents.forEach((i) => {
+    if (!isOpen(i.status)) return;
     const key = i.category ?? '';
     counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
+  });
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, n)
@@ -89,10 +89,10 @@ export interface DeadlineShare {
 /** Open work with a running clock, by traffic light. */
 export function deadlineShare(incidents: Table<Incident>): DeadlineShare {
   const s: DeadlineShare = { green: 0, yellow: 0, red: 0, within: null };
-  for (const i of incidents.values()) {
-    if (!isOpen(i.status) || !i.deadline || i.deadline.paused) continue;
+  incidents.forEach((i) => {
+    if (!isOpen(i.status) || !i.deadline || i.deadline.paused) return;
     s[i.deadline.light] += 1;
-  }
+  });
   const total = s.green + s.yellow + s.red;
   s.within = total ? (s.green + s.yellow) / total : null;
   return s;

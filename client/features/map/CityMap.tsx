@@ -35,6 +35,7 @@ import { MAP_LAYERS, select, useScreenMap, type ScreenMapState, type Selection }
 import { FOCUS_MS, newCriticals } from './focus.ts';
 import { DEFAULT_PACE, paceRenders, pinnedScale, type Pacing } from './renderPacing.ts';
 import { heatGrid, heatPainter, type HeatPainter } from './heatPicture.ts';
+import { addLiveSource } from './sourceEvents.ts';
 import { isNaive, perf, recordSample } from '../perf/perfProbe.ts';
 import { currentBridge } from '../../realtime/liveBridge.ts';
 
@@ -322,9 +323,9 @@ export function CityMap() {
           stops.push(heat.stop);
           const [w, s, e, n] = HEAT_GRID.bounds;
           map.addSource('heat', { type: 'canvas', canvas: heat.canvas, animate: false, coordinates: [[w, n], [e, n], [e, s], [w, s]] });
-          map.addSource('incidents', { type: 'geojson', data: empty(), promoteId: 'id', cluster: true, clusterRadius: 42, clusterMaxZoom: 14, clusterProperties: CLUSTER_PROPERTIES });
-          map.addSource('sensors', { type: 'geojson', data: empty(), promoteId: 'id' });
-          map.addSource('units', { type: 'geojson', data: empty(), promoteId: 'id' });
+          addLiveSource(map, 'incidents', { type: 'geojson', promoteId: 'id', cluster: true, clusterRadius: 42, clusterMaxZoom: 14, clusterProperties: CLUSTER_PROPERTIES });
+          addLiveSource(map, 'sensors', { type: 'geojson', promoteId: 'id' });
+          addLiveSource(map, 'units', { type: 'geojson', promoteId: 'id' });
           const k = Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);
           for (const layer of overlayLayers(useAppStore.getState().ui.locale, view.shading, k)) map.addLayer(layer);
           scaleBaseLabels(map, k);

@@ -57,7 +57,9 @@ export function incidentFeature(incident: Incident): Feature<Point, IncidentProp
 /** Open incidents with a location within the window, as points for the clustered source. */
 export function incidentsToGeoJson(incidents: Table<Incident>, now: number, windowMs: number): FeatureCollection<Point, IncidentProps> {
   const features: Feature<Point, IncidentProps>[] = [];
-  for (const incident of incidents.values()) if (showIncident(incident, now, windowMs)) features.push(incidentFeature(incident));
+  incidents.forEach((incident) => {
+    if (showIncident(incident, now, windowMs)) features.push(incidentFeature(incident));
+  });
   return { type: 'FeatureCollection', features };
 }
 
@@ -80,7 +82,7 @@ export function diffById<T, P>(
   same: (a: T, b: T) => boolean = (a, b) => a === b,
 ): SourceDiff<P> {
   const diff: SourceDiff<P> = { remove: [], add: [] };
-  for (const [id, item] of items) diffOne(diff, sent, id, item, visible, toFeature, same);
+  items.forEach((item, id) => diffOne(diff, sent, id, item, visible, toFeature, same));
   // Items gone from the store (e.g. a fresh snapshot without them).
   for (const id of sent.keys()) {
     if (!items.has(id)) {
@@ -179,7 +181,9 @@ export const HEAT_CELL_DEG = 0.001;
 export function heatPoints(incidents: Table<Incident>, now: number): HeatPoint[] {
   const since = now - WINDOW_MS['24h'];
   const recent: Incident[] = [];
-  for (const i of incidents.values()) if (i.location && Date.parse(i.createdAt) >= since) recent.push(i);
+  incidents.forEach((i) => {
+    if (i.location && Date.parse(i.createdAt) >= since) recent.push(i);
+  });
   const scale = Math.min(1, HEAT_REFERENCE_COUNT / Math.max(1, recent.length));
   const cells = new Map<string, HeatPoint>();
   for (const i of recent) {
@@ -208,14 +212,14 @@ export interface DistrictLoad {
 /** Per-district load for the shading: open incidents and deadline risk. */
 export function districtLoads(incidents: Table<Incident>): Record<string, DistrictLoad> {
   const out: Record<string, DistrictLoad> = {};
-  for (const i of incidents.values()) {
-    if (!i.districtId || !isOpen(i.status)) continue;
+  incidents.forEach((i) => {
+    if (!i.districtId || !isOpen(i.status)) return;
     const d = (out[i.districtId] ??= { open: 0, risk: 0, overdue: 0 });
     d.open += 1;
     const light = lightOf(i);
     if (light === 'yellow') d.risk += 1;
     if (light === 'red') d.overdue += 1;
-  }
+  });
   return out;
 }
 
