@@ -150,7 +150,9 @@ export class MetricsService {
     const p = this.pushed;
     if (!p || scope.districtId || scope.unitId || scope.category) return null;
     if (now.getTime() - p.confirmedAt > LIVE_PERIODS * this.periodMs || p.day !== localDayStart(now.toISOString(), this.timeZone)) return null;
-    return { ...p.metrics, scope: { from: p.day, to: p.metrics.at }, evaluation: p.evaluation, perTenThousand: null };
+    // As of the last refresh that found them unchanged (the pushed `at` is when they last moved).
+    const at = new Date(p.confirmedAt).toISOString();
+    return { ...p.metrics, at, scope: { from: p.day, to: at }, evaluation: p.evaluation, perTenThousand: null };
   }
 
   /** The vital signs and the evaluation for a scope. Live figures are city-wide unless a district is in scope. */
