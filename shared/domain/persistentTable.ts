@@ -39,7 +39,7 @@ export class PersistentTable<T> implements Table<T> {
 
   static from<T>(entries: Iterable<[string, T]>): PersistentTable<T> {
     const table = new PersistentTable<T>(Array.from({ length: CHUNK_MASK + 1 }, () => new Map<string, T>()), 0);
-    table.writeInPlace(new Map(entries));
+    for (const [id, entry] of entries) table.put(id, entry);
     return table;
   }
 
@@ -99,11 +99,13 @@ export class PersistentTable<T> implements Table<T> {
    * whose older versions nobody keeps (the store's sensor readings, see client/store/commitDelta).
    */
   writeInPlace(changes: ReadonlyMap<string, T>): void {
-    changes.forEach((entry, id) => {
-      const chunk = this.chunks[chunkOf(id)]!;
-      if (!chunk.has(id)) this.count += 1;
-      chunk.set(id, entry);
-    });
+    changes.forEach((entry, id) => this.put(id, entry));
+  }
+
+  private put(id: string, entry: T): void {
+    const chunk = this.chunks[chunkOf(id)]!;
+    if (!chunk.has(id)) this.count += 1;
+    chunk.set(id, entry);
   }
 
   forEach(fn: (entry: T, id: string) => void): void {
