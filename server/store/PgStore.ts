@@ -20,7 +20,7 @@
 import pg from 'pg';
 import type { Change, ChangeBody, SensorView } from '../../shared/protocol/changes.ts';
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
-import { evaluate, evaluateBy, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy } from '../../shared/domain/evaluation.ts';
+import { OVERDUE_STATUSES, evaluate, evaluateBy, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy } from '../../shared/domain/evaluation.ts';
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
@@ -34,6 +34,7 @@ import type {
   DeadlineRefresher,
   DeadlineRequestFilter,
   EvaluationFilter,
+  OverdueFilter,
   IncidentFilter,
   IncidentUpdater,
   IngestCommit,
@@ -1326,6 +1327,25 @@ export class PgStore implements Store {
 
   async evaluation(filter: EvaluationFilter, now: string): Promise<Evaluation> {
     return evaluate(await this.evaluationRecords(filter), now);
+  }
+
+  async overdueCount(filter: OverdueFilter, now: string): Promise<number> {
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = [
+      `status IN (${OVERDUE_STATUSES.map(p).join(',')})`,
+      // ISO instants in one format compare as text.
+      `(data::json #>> '{deadline,dueAt}') <= ${p(now)}`,
+      "coalesce(data::json #>> '{deadline,paused}', 'false') <> 'true'",
+    ];
+    if (filter.districtId) where.push(`district_id = ${p(filter.districtId)}`);
+    if (filter.category) where.push(`(category = ${p(filter.category)} OR category LIKE ${p(`${escapeLike(filter.category)}.%`)} ESCAPE '\\')`);
+    if (filter.unitId) where.push(`(data::json ->> 'unitId') = ${p(filter.unitId)}`);
+    const row = await this.readOne(`SELECT COUNT(*)::int AS n FROM incidents WHERE ${where.join(' AND ')}`, params);
+    return row!.n as number;
   }
 
   async evaluationTable(filter: EvaluationFilter, by: GroupBy, now: string): Promise<EvaluationRow[]> {

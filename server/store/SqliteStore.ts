@@ -11,7 +11,7 @@ import type { Evaluation, EvaluationRecord, EvaluationRow, GroupBy } from '../..
 import type { Alarm, Category, DeadlineRequest, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import { MIGRATIONS, migrationSql } from './migrations.ts';
 import { auditEntryOf } from './rowMappers.ts';
-import { evaluationOf, evaluationRecordsOf, evaluationTableOf, yesterdayInputsOf } from './sqliteAggregates.ts';
+import { evaluationOf, evaluationRecordsOf, evaluationTableOf, overdueCountOf, yesterdayInputsOf } from './sqliteAggregates.ts';
 import { SqliteReader } from './sqliteReader.ts';
 import { GENESIS_HASH, auditHash, verifyAuditRows, type AuditChainReport, type AuditRow } from './auditChain.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
@@ -21,6 +21,7 @@ import type {
   DeadlineRefresher,
   DeadlineRequestFilter,
   EvaluationFilter,
+  OverdueFilter,
   AuditInput,
   IncidentFilter,
   IncidentUpdater,
@@ -1101,6 +1102,10 @@ export class SqliteStore implements Store {
   async yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs> {
     const args: [string, string, string] = [dayStart, sameTime, dayEnd];
     return this.reader ? this.reader.run({ name: 'yesterdayInputs', args }) : yesterdayInputsOf(this.db, ...args);
+  }
+
+  async overdueCount(filter: OverdueFilter, now: string): Promise<number> {
+    return this.reader ? this.reader.run({ name: 'overdueCount', args: [filter, now] }) : overdueCountOf(this.db, filter, now);
   }
 }
 

@@ -351,6 +351,19 @@ export interface Store {
   evaluationTable(filter: EvaluationFilter, by: GroupBy, now: string): Promise<EvaluationRow[]>;
   /** Yesterday's counterpart of the day's figures, for the vital signs' "same time yesterday". */
   yesterdayInputs(dayStart: string, sameTime: string, dayEnd: string): Promise<YesterdayInputs>;
+  /**
+   * Cases not yet resolved (whenever created) in the filter's district and category, and held by
+   * its unit, whose current stage was due at or before `now` and whose clock is not paused.
+   */
+  overdueCount(filter: OverdueFilter, now: string): Promise<number>;
+}
+
+export interface OverdueFilter {
+  districtId?: string;
+  /** A category code; matches it and everything below it in the tree. */
+  category?: string;
+  /** The unit the case is with now. */
+  unitId?: string;
 }
 
 export interface YesterdayInputs {

@@ -3,12 +3,17 @@
 // read-only connection of its own for a file (see sqliteReader.ts), off the server's event loop.
 
 import type Database from 'better-sqlite3';
-import { evaluate, evaluateBy, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy } from '../../shared/domain/evaluation.ts';
+import { OVERDUE_STATUSES, evaluate, evaluateBy, type Evaluation, type EvaluationRecord, type EvaluationRow, type GroupBy } from '../../shared/domain/evaluation.ts';
 import type { Incident, Task } from '../../shared/domain/types.ts';
 import { evaluationRecord } from './rowMappers.ts';
-import type { EvaluationFilter, YesterdayInputs } from './Store.ts';
+import type { EvaluationFilter, OverdueFilter, YesterdayInputs } from './Store.ts';
 
 type Row = Record<string, unknown>;
+
+/** `column` is the category or below it in the tree (a LIKE on the code with its dot). */
+function categoryClause(column: string, category: string): [string, string[]] {
+  return [`(${column} = ? OR ${column} LIKE ? ESCAPE '\\')`, [category, `${category.replace(/[\\%_]/g, '\\$&')}.%`]];
+}
 
 export function evaluationRecordsOf(db: Database.Database, filter: EvaluationFilter): EvaluationRecord[] {
   const where = ['i.created_at >= ?', 'i.created_at < ?', "i.status != 'merged'"];
@@ -18,8 +23,9 @@ export function evaluationRecordsOf(db: Database.Database, filter: EvaluationFil
     params.push(filter.districtId);
   }
   if (filter.category) {
-    where.push("(i.category = ? OR i.category LIKE ? ESCAPE '\\')");
-    params.push(filter.category, `${filter.category.replace(/[\\%_]/g, '\\$&')}.%`);
+    const [clause, values] = categoryClause('i.category', filter.category);
+    where.push(clause);
+    params.push(...values);
   }
   const cohort = where.join(' AND ');
   // Three set queries (incidents, their tasks, the timeline entries that matter), not two per
@@ -83,12 +89,37 @@ export function yesterdayInputsOf(db: Database.Database, dayStart: string, sameT
   })();
 }
 
+export function overdueCountOf(db: Database.Database, filter: OverdueFilter, now: string): number {
+  const where = [
+    `status IN (${OVERDUE_STATUSES.map(() => '?').join(',')})`,
+    // ISO instants in one format compare as text.
+    "json_extract(data, '$.deadline.dueAt') <= ?",
+    "json_extract(data, '$.deadline.paused') IS NOT 1",
+  ];
+  const params: unknown[] = [...OVERDUE_STATUSES, now];
+  if (filter.districtId) {
+    where.push('district_id = ?');
+    params.push(filter.districtId);
+  }
+  if (filter.category) {
+    const [clause, values] = categoryClause('category', filter.category);
+    where.push(clause);
+    params.push(...values);
+  }
+  if (filter.unitId) {
+    where.push("json_extract(data, '$.unitId') = ?");
+    params.push(filter.unitId);
+  }
+  return (db.prepare(`SELECT COUNT(*) AS n FROM incidents WHERE ${where.join(' AND ')}`).get(...params) as Row).n as number;
+}
+
 /** What a reader thread answers: the aggregates above by name, with their arguments. */
 export type AggregateQuery =
   | { name: 'evaluationRecords'; args: [EvaluationFilter] }
   | { name: 'evaluation'; args: [EvaluationFilter, string] }
   | { name: 'evaluationTable'; args: [EvaluationFilter, GroupBy, string] }
-  | { name: 'yesterdayInputs'; args: [string, string, string] };
+  | { name: 'yesterdayInputs'; args: [string, string, string] }
+  | { name: 'overdueCount'; args: [OverdueFilter, string] };
 
 export function runAggregate(db: Database.Database, query: AggregateQuery): unknown {
   switch (query.name) {
@@ -100,5 +131,7 @@ export function runAggregate(db: Database.Database, query: AggregateQuery): unkn
       return evaluationTableOf(db, ...query.args);
     case 'yesterdayInputs':
       return yesterdayInputsOf(db, ...query.args);
+    case 'overdueCount':
+      return overdueCountOf(db, ...query.args);
   }
 }

@@ -7,7 +7,7 @@ import { decide, type IncidentCommand } from '../../shared/domain/incidentMachin
 import type { DeadlineProfile } from '../../shared/domain/deadlines.ts';
 import type { Actor, Alarm, Category, DeadlineRequest, DeadlineState, Incident, Sensor, SensorState, Task, TimelineEntry, Unit } from '../../shared/domain/types.ts';
 import type { Change } from '../../shared/protocol/changes.ts';
-import { evaluate, evaluateBy } from '../../shared/domain/evaluation.ts';
+import { evaluate, evaluateBy, isOverdue } from '../../shared/domain/evaluation.ts';
 import type { IncidentUpdate, IngestWrite, ReadingDecider, Store, UserRecord } from './Store.ts';
 
 export interface StoreHandle {
@@ -750,6 +750,32 @@ export function storeSuite(name: string, open: () => Promise<StoreHandle>): void
           decideReading,
         );
         expect((await store.metricsInputs(at(-60), at(-60))).overdue).toBe(1);
+      });
+
+      it('counts cases past their due time by district, category and unit, as the pure rule does', async () => {
+        const due = (minutes: number, extra: Partial<DeadlineState> = {}) => deadline(null, { dueAt: at(minutes), ...extra });
+        const made = [
+          draftIncident({ deadline: due(-5) }),
+          // Due this very instant: overdue, as isOverdue says.
+          draftIncident({ deadline: due(0), status: 'dispatched', unitId: 'u-7' }),
+          draftIncident({ deadline: due(-5), districtId: 'd2', category: 'municipal.light' }),
+          // "_" is a LIKE wildcard: asking for this category must not find municipal.road.*.
+          draftIncident({ deadline: due(-5), category: 'municipal_road' }),
+          draftIncident({ deadline: due(-5, { paused: true }) }),
+          draftIncident({ deadline: due(-5), status: 'resolved' }),
+          draftIncident({ deadline: due(-5), status: 'closed' }),
+          draftIncident({ deadline: due(5) }),
+          draftIncident(),
+        ];
+        await store.ingest(made.map((i) => incidentWrite(i)), decideReading);
+        const now = at(0);
+        expect(await store.overdueCount({}, now)).toBe(made.filter((i) => isOverdue({ status: i.status, deadline: i.deadline ?? null }, now)).length);
+        expect(await store.overdueCount({}, now)).toBe(4);
+        expect(await store.overdueCount({ districtId: 'd2' }, now)).toBe(1);
+        expect(await store.overdueCount({ category: 'municipal.road' }, now)).toBe(2);
+        expect(await store.overdueCount({ category: 'municipal_road' }, now)).toBe(1);
+        expect(await store.overdueCount({ unitId: 'u-7' }, now)).toBe(1);
+        expect(await store.overdueCount({ districtId: 'd1', unitId: 'u-7' }, at(-1))).toBe(0);
       });
 
       it('writes extension requests with the command that makes them, and none when it fails', async () => {

@@ -3,7 +3,7 @@
 // the chosen time range (merged and rejected reports are not cases and are left out).
 
 import { median } from './time.ts';
-import type { DeadlineState, EventSource, Incident, IncidentClock, Satisfaction } from './types.ts';
+import { INCIDENT_STATUSES, type DeadlineState, type EventSource, type Incident, type IncidentClock, type IncidentStatus, type Satisfaction } from './types.ts';
 
 /** One incident as evaluation needs it: its stage times, clock facts and what happened to it. */
 export interface EvaluationRecord {
@@ -91,11 +91,14 @@ export function callbackResolved(record: Pick<EvaluationRecord, 'satisfaction' |
   return record.callbackResolved ?? record.satisfaction !== 'dissatisfied';
 }
 
+/** The statuses whose stage clock can run out (a resolved case waits on verification, not a limit). */
+export const OVERDUE_STATUSES: readonly IncidentStatus[] = INCIDENT_STATUSES.filter((s) => !['resolved', 'closed', 'rejected', 'merged'].includes(s));
+
 /** Open and past its current stage's due time at `now` (a paused clock is never overdue). */
 export function isOverdue(record: Pick<EvaluationRecord, 'status' | 'deadline'>, now: string): boolean {
   const d = record.deadline;
   if (!d || d.paused || !d.dueAt) return false;
-  return !['resolved', 'closed', 'rejected', 'merged'].includes(record.status) && Date.parse(d.dueAt) <= Date.parse(now);
+  return OVERDUE_STATUSES.includes(record.status) && Date.parse(d.dueAt) <= Date.parse(now);
 }
 
 export function evaluate(all: readonly EvaluationRecord[], now: string): Evaluation {
