@@ -10,23 +10,25 @@ import type { EvaluationFilter, OverdueFilter, YesterdayInputs } from './Store.t
 
 type Row = Record<string, unknown>;
 
-/** `column` is the category or below it in the tree (a LIKE on the code with its dot). */
-function categoryClause(column: string, category: string): [string, string[]] {
-  return [`(${column} = ? OR ${column} LIKE ? ESCAPE '\\')`, [category, `${category.replace(/[\\%_]/g, '\\$&')}.%`]];
+/**
+ * The district and the category (it or anything below it in the tree: a LIKE on the code and its
+ * dot) a filter names, as conditions on the incidents table under `alias`.
+ */
+function placeWhere(alias: string, filter: { districtId?: string; category?: string }, where: string[], params: unknown[]): void {
+  if (filter.districtId) {
+    where.push(`${alias}district_id = ?`);
+    params.push(filter.districtId);
+  }
+  if (filter.category) {
+    where.push(`(${alias}category = ? OR ${alias}category LIKE ? ESCAPE '\\')`);
+    params.push(filter.category, `${filter.category.replace(/[\\%_]/g, '\\$&')}.%`);
+  }
 }
 
 export function evaluationRecordsOf(db: Database.Database, filter: EvaluationFilter): EvaluationRecord[] {
   const where = ['i.created_at >= ?', 'i.created_at < ?', "i.status != 'merged'"];
   const params: unknown[] = [filter.from, filter.to];
-  if (filter.districtId) {
-    where.push('i.district_id = ?');
-    params.push(filter.districtId);
-  }
-  if (filter.category) {
-    const [clause, values] = categoryClause('i.category', filter.category);
-    where.push(clause);
-    params.push(...values);
-  }
+  placeWhere('i.', filter, where, params);
   const cohort = where.join(' AND ');
   // Three set queries (incidents, their tasks, the timeline entries that matter), not two per
   // incident, in one read transaction so they see the same moment.
@@ -97,15 +99,7 @@ export function overdueCountOf(db: Database.Database, filter: OverdueFilter, now
     "json_extract(data, '$.deadline.paused') IS NOT 1",
   ];
   const params: unknown[] = [...OVERDUE_STATUSES, now];
-  if (filter.districtId) {
-    where.push('district_id = ?');
-    params.push(filter.districtId);
-  }
-  if (filter.category) {
-    const [clause, values] = categoryClause('category', filter.category);
-    where.push(clause);
-    params.push(...values);
-  }
+  placeWhere('', filter, where, params);
   if (filter.unitId) {
     where.push("json_extract(data, '$.unitId') = ?");
     params.push(filter.unitId);
