@@ -1,14 +1,14 @@
 // C1's store flush, in Node without a browser: one flush of a 2,000-event batch (sensor readings
 // and one patrol report in 400, the client bench's mix) into a city of 10k incidents and 20k
-// sensors. Side by side in the same run: the store's commit (`batchDelta` + `commitDelta`: fact
-// tables copied only when their kind changes, sensor readings written in place) and the old path
+// sensors. Side by side in the same run: the store's commit (`storeDelta` + `commitDelta`: fact
+// tables copied only when their kind changes, sensor readings written into their entries) and the old path
 // (the pure `applyBatch`, which copies every table the batch touches). Each is also timed with a
 // readings-only batch, which is most flushes at 2,000 events/s.
 
-import { applyBatch, batchDelta, fromSnapshot, type CityState } from '../shared/domain/cityReducer.ts';
+import { applyBatch, fromSnapshot, type CityState } from '../shared/domain/cityReducer.ts';
 import { openIncident } from '../shared/domain/incidentFactory.ts';
 import type { Change, ChangeBatch, SensorView, Snapshot } from '../shared/protocol/changes.ts';
-import { commitDelta, noChanges } from '../client/store/commitDelta.ts';
+import { commitDelta, noChanges, storeDelta } from '../client/store/commitDelta.ts';
 
 export interface ReducerBenchOptions {
   incidents: number;
@@ -79,13 +79,15 @@ export async function reducerBench(options: ReducerBenchOptions) {
     const t = {
       oldMixed: time(() => applyBatch(state, mixed)),
       newMixed: time(() => {
-        const outcome = batchDelta(store, mixed);
-        if (outcome.kind === 'applied') store = commitDelta(store, outcome.delta, noChanges());
+        const changes = noChanges();
+        const outcome = storeDelta(store, mixed, changes);
+        if (outcome.kind === 'applied') store = commitDelta(store, outcome.delta, changes);
       }),
       oldReadings: time(() => applyBatch(state, readings)),
       newReadings: time(() => {
-        const outcome = batchDelta(store, readings);
-        if (outcome.kind === 'applied') store = commitDelta(store, outcome.delta, noChanges());
+        const changes = noChanges();
+        const outcome = storeDelta(store, readings, changes);
+        if (outcome.kind === 'applied') store = commitDelta(store, outcome.delta, changes);
       }),
     };
     // Keep the store's seq where the batches expect it.

@@ -3,7 +3,7 @@
 // through the shared reducer. A gap in the seq makes it ask the server to resume.
 
 import { io, type Socket } from 'socket.io-client';
-import { batchDelta, fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
+import { fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
 import {
   LIVE_NAMESPACE,
   type ChangeBatch,
@@ -13,7 +13,7 @@ import {
 } from '../../shared/protocol/changes.ts';
 import { feedAfter, feedFromIncidents, type FeedItem } from '../features/feed/feedItems.ts';
 import type { AppState, ConnectionSlice } from '../store/cityStore.ts';
-import { commitDelta, noChanges, pruneFinished, type FlushChanges } from '../store/commitDelta.ts';
+import { commitDelta, noChanges, pruneFinished, storeDelta, type FlushChanges } from '../store/commitDelta.ts';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -94,7 +94,7 @@ export function applyBuffered(city: CityState, feed: FeedItem[], buffered: reado
       continue;
     }
     if (gapFrom !== null) continue;
-    const outcome = batchDelta(city, item.batch);
+    const outcome = storeDelta(city, item.batch, changes);
     if (outcome.kind === 'gap') {
       gapFrom = outcome.expectedFrom - 1;
       continue;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { applyBatch, batchDelta, fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
+import { applyBatch, fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
 import { openIncident } from '../../shared/domain/incidentFactory.ts';
 import type { Task } from '../../shared/domain/types.ts';
 import type { Change, ChangeBatch, SensorView, Snapshot } from '../../shared/protocol/changes.ts';
-import { commitDelta, noChanges, pruneFinished } from './commitDelta.ts';
+import { commitDelta, noChanges, pruneFinished, sensorReading, storeDelta } from './commitDelta.ts';
 
 const sensor = (id: string): SensorView => ({ id, kind: 'water_level', metric: 'water_level', unit: 'cm', location: [0, 0], districtId: 'CA01', gridId: 'g', intervalSec: 60, rule: { direction: 'above', warn: 1, alarm: 2, clear: 1, dwellSec: 0 }, value: null, at: null, online: false, level: 'normal' });
 const incident = (seq: number, id: string): Change => ({ seq, type: 'incident', incident: openIncident({ id, codePrefix: 'GD', source: 'patrol', text: id, category: null, severity: 'low', location: [0, 0], address: null, placement: null, now: '2026-11-22T00:00:00.000Z' }) });
@@ -11,9 +11,9 @@ const reading = (seq: number, id: string, value: number): Change => ({ seq, type
 const snapshot = (): Snapshot => ({ protocolVersion: 1, seq: 0, incidents: [], tasks: [], units: [], sensors: ['S1', 'S2', 'S3'].map(sensor), alarms: [], metrics: null });
 
 function commit(state: CityState, batch: ChangeBatch) {
-  const outcome = batchDelta(state, batch);
-  if (outcome.kind !== 'applied') throw new Error(outcome.kind);
   const changes = noChanges();
+  const outcome = storeDelta(state, batch, changes);
+  if (outcome.kind !== 'applied') throw new Error(outcome.kind);
   return { state: commitDelta(state, outcome.delta, changes), changes };
 }
 
@@ -33,23 +33,44 @@ describe('commitDelta (the store’s commit)', () => {
     }
   });
 
-  it('writes readings into the sensor table in place, keeps untouched entries, and names what changed', () => {
+  it('writes readings into the entries they update, keeps untouched tables, and names what changed', () => {
     const start = fromSnapshot(snapshot());
     const { sensors, incidents } = start;
-    const s2 = sensors.get('S2');
+    const s1 = sensors.get('S1')!;
+    const s2 = sensors.get('S2')!;
     const { state, changes } = commit(start, { fromSeq: 1, toSeq: 2, changes: [reading(1, 'S1', 5), incident(2, 'a')] });
     expect(state).not.toBe(start);
     expect(state.sensors).toBe(sensors);
-    expect(state.sensors.get('S1')?.value).toBe(5);
-    // The reading is a new entry, so a selector picking it sees it move.
-    expect(state.sensors.get('S1')).not.toBe(sensor('S1'));
-    expect(state.sensors.get('S2')).toBe(s2);
+    expect(state.sensors.get('S1')).toBe(s1);
+    expect(s1).toMatchObject({ value: 5, level: 'alarm', online: true, kind: 'water_level' });
+    expect(s2.value).toBe(null);
     expect(state.incidents).not.toBe(incidents);
     expect(state.tasks).toBe(start.tasks);
     expect(changes.reset).toBe(false);
     expect(changes.ids.sensors).toEqual(['S1']);
     expect(changes.ids.incidents).toEqual(['a']);
     expect(changes.ids.units).toEqual([]);
+  });
+
+  it('writes nothing for a batch after a gap or one already applied', () => {
+    const start = fromSnapshot({ ...snapshot(), seq: 5 });
+    const changes = noChanges();
+    expect(storeDelta(start, { fromSeq: 8, toSeq: 8, changes: [reading(8, 'S1', 5)] }, changes).kind).toBe('gap');
+    expect(storeDelta(start, { fromSeq: 3, toSeq: 4, changes: [incident(3, 'a')] }, changes).kind).toBe('stale');
+    expect(start.sensors.get('S1')!.value).toBe(null);
+    expect(changes.ids.sensors).toEqual([]);
+  });
+});
+
+describe('sensorReading (what a view follows of an entry written in place)', () => {
+  it('changes with the value, time, level, online state and pending level, and only with them', () => {
+    const s = sensor('S1');
+    const before = sensorReading(s);
+    expect(sensorReading({ ...s })).toBe(before);
+    for (const patch of [{ value: 3 }, { at: 't2' }, { level: 'warn' as const }, { online: true }, { pending: { level: 'alarm' as const, since: 't' } }]) {
+      expect(sensorReading({ ...s, ...patch })).not.toBe(before);
+    }
+    expect(sensorReading(undefined)).toBeUndefined();
   });
 });
 

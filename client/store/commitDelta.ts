@@ -1,14 +1,18 @@
 // How the client commits what a flush changes. Fact tables (incidents, tasks, units, alarms) get a
 // new version when a change of their kind arrives (a PersistentTable: the cost is the change's),
 // so readers that compare references (memos, selectors over a whole table) see them move. Sensor
-// readings arrive by the thousand a second into a table of tens of thousands: they replace their
-// entries in place, so old states see them too and no version is made. Readers of sensors pick entries (`s.city.sensors.get(id)`, a
-// new object per reading) or follow the changed ids each flush publishes (`AppState.changes`).
+// readings arrive by the thousand a second into a table of tens of thousands: each is written
+// into the entry it updates, so neither the table nor the entry gets a new version, and nothing
+// is allocated per reading (a new entry per reading lived seconds, long enough for each young
+// collection to copy it — the pauses that pushed flushes over their budget). Readers of sensors
+// therefore compare what they show (`sensorReading`), not references, or follow the changed ids
+// each flush publishes (`AppState.changes`).
 
-import type { PersistentTable } from '../../shared/domain/persistentTable.ts';
+import type { SensorView } from '../../shared/protocol/changes.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import { isTaskOpen } from '../../shared/domain/taskMachine.ts';
-import { TABLES, applyDelta, type CityDelta, type CityState, type TableName } from '../../shared/domain/cityReducer.ts';
+import { TABLES, applyDelta, batchDelta, type CityDelta, type CityState, type DeltaOutcome, type TableName } from '../../shared/domain/cityReducer.ts';
+import type { ChangeBatch } from '../../shared/protocol/changes.ts';
 
 export type ChangedIds = Record<TableName, string[]>;
 
@@ -16,30 +20,41 @@ export type ChangedIds = Record<TableName, string[]>;
 export interface FlushChanges {
   /** A snapshot replaced the tables: readers start over from the whole state. */
   reset: boolean;
+  /** Per table; a sensor read twice in one flush may be named twice. */
   ids: ChangedIds;
 }
-
-/** Tables written in place rather than copied. */
-export const IN_PLACE: ReadonlySet<TableName> = new Set<TableName>(['sensors']);
 
 export function noChanges(reset = false): FlushChanges {
   return { reset, ids: Object.fromEntries(TABLES.map((t) => [t, []])) as unknown as ChangedIds };
 }
 
 /**
- * `applyDelta` for the store: the same state, except that the in-place tables keep their
- * object and have the changed entries written into it. `state` must be the store's own.
+ * `batchDelta` for the store: the batch's sensor readings are written into the entries of
+ * `state` (which must be the store's own) and named in `changes`; the delta holds the rest.
+ * A stale batch or one after a gap writes nothing.
  */
+export function storeDelta(state: CityState, batch: ChangeBatch, changes: FlushChanges): DeltaOutcome {
+  return batchDelta(state, batch, (entry, reading) => {
+    Object.assign(entry, reading);
+    changes.ids.sensors.push(entry.id);
+  });
+}
+
+/** The state after a `storeDelta`, naming the ids it changed in `changes`. */
 export function commitDelta(state: CityState, delta: CityDelta, changes: FlushChanges): CityState {
-  const copied: CityDelta = { ...delta };
-  for (const name of IN_PLACE) (copied as unknown as Record<TableName, Map<string, unknown>>)[name] = new Map();
-  const next = applyDelta(state, copied);
-  for (const name of IN_PLACE) (next[name] as PersistentTable<unknown>).writeInPlace(delta[name] as Map<string, unknown>);
   for (const name of TABLES) {
     const ids = changes.ids[name];
     (delta[name] as Map<string, unknown>).forEach((_, id) => ids.push(id));
   }
-  return next;
+  return applyDelta(state, delta);
+}
+
+/**
+ * What a view shows of a sensor, as one comparable value: a selector returns this (not the
+ * entry, which readings write in place) so the view re-renders when a reading changes it.
+ */
+export function sensorReading(sensor: SensorView | undefined): string | undefined {
+  return sensor && `${sensor.value}|${sensor.at}|${sensor.level}|${sensor.online}|${sensor.pending?.level ?? ''}`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // and the replay tests both use it, so what a screen shows is what the log says.
 
 import type { Change, ChangeBatch, SensorView, Snapshot } from '../protocol/changes.ts';
-import type { Alarm, CityMetrics, Incident, Task, Unit } from './types.ts';
+import type { Alarm, CityMetrics, Incident, SensorState, Task, Unit } from './types.ts';
 import { PersistentTable } from './persistentTable.ts';
 
 export type { Table } from './persistentTable.ts';
@@ -79,8 +79,10 @@ export type BatchOutcome =
 /**
  * Pure: what `batch` changes in `state`, read but never written. Changes at or below the
  * state's seq were already applied and are skipped; telemetry is latest-value and always applies.
+ * `takeReading`, when given, receives each sensor reading with the entry it updates instead of
+ * the delta getting a new entry (a store that writes readings in place; see `commitDelta`).
  */
-export function batchDelta(state: CityState, batch: ChangeBatch): DeltaOutcome {
+export function batchDelta(state: CityState, batch: ChangeBatch, takeReading?: (entry: SensorView, reading: SensorState) => void): DeltaOutcome {
   if (batch.fromSeq > state.seq + 1) return { kind: 'gap', expectedFrom: state.seq + 1 };
   if (batch.toSeq < state.seq && batch.changes.every((c) => !isTelemetry(c))) return { kind: 'stale' };
   const delta: CityDelta = {
@@ -107,7 +109,9 @@ export function batchDelta(state: CityState, batch: ChangeBatch): DeltaOutcome {
       case 'sensor': {
         const known = delta.sensors.get(change.sensor.id) ?? state.sensors.get(change.sensor.id);
         // A value for a sensor this screen has no registry entry for cannot be drawn; skip it.
-        if (known) delta.sensors.set(change.sensor.id, { ...known, ...change.sensor });
+        if (!known) break;
+        if (takeReading) takeReading(known, change.sensor);
+        else delta.sensors.set(change.sensor.id, { ...known, ...change.sensor });
         break;
       }
       case 'alarm':

@@ -40,13 +40,6 @@ describe('PersistentTable', () => {
     expect(before.get('INC-1')).toBe('v1');
   });
 
-  it('writes in place when asked, and counts only new ids', () => {
-    const t = PersistentTable.from(entries(10));
-    t.writeInPlace(new Map([['INC-1', 'x'], ['INC-1', 'y'], ['S-1', 'z']]));
-    expect(t.get('INC-1')).toBe('y');
-    expect(t.size).toBe(11);
-  });
-
   it('agrees with a Map under any sequence of versions (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.integer()), { maxLength: 20 }), { maxLength: 20 }), (rounds) => {

@@ -94,14 +94,6 @@ export class PersistentTable<T> implements Table<T> {
     };
   }
 
-  /**
-   * Write into this table itself — and into every version sharing its chunks. Only for a table
-   * whose older versions nobody keeps (the store's sensor readings, see client/store/commitDelta).
-   */
-  writeInPlace(changes: ReadonlyMap<string, T>): void {
-    changes.forEach((entry, id) => this.put(id, entry));
-  }
-
   private put(id: string, entry: T): void {
     const chunk = this.chunks[chunkOf(id)]!;
     if (!chunk.has(id)) this.count += 1;

@@ -12,6 +12,7 @@ import { DeadlineLight } from '../deadlines/DeadlineLight.tsx';
 import { api, ApiError } from '../../api/http.ts';
 import { useT } from '../../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectLocale, selectTimeZone, useAppStore } from '../../store/cityStore.ts';
+import { sensorReading } from '../../store/commitDelta.ts';
 import { recommendationText } from './recommendationText.ts';
 import { currentBridge } from '../../realtime/liveBridge.ts';
 import { allowedActions } from '../../../shared/domain/incidentMachine.ts';
@@ -44,8 +45,8 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
   const timeZone = useAppStore(selectTimeZone);
   const units = useAppStore((s) => s.city.units);
   const incidents = useAppStore((s) => s.city.incidents);
-  // The sensor table is replaced by a snapshot only; readings are written into it in place, so
-  // the nearby ones are found once per place and their live entries picked (new object per reading).
+  // The sensor table is replaced by a snapshot only; readings are written into its entries, so
+  // the nearby ones are found once per place and followed by what they show (`sensorReading`).
   const sensorTable = useAppStore((s) => s.city.sensors);
   // The live copy moves on when anyone acts on it; the detail follows its version.
   const live = useAppStore((s) => s.city.incidents.get(incidentId));
@@ -149,8 +150,9 @@ export function IncidentDetail({ incidentId, onActions }: { incidentId: string; 
 
   const location = detail?.location ?? null;
   const nearIds = useMemo(() => nearbySensors(sensorTable, location, 500, 50).map((n) => n.sensor.id), [sensorTable, location]);
-  const nearLive = useAppStore(useShallow((s) => nearIds.map((id) => s.city.sensors.get(id))));
-  const sensors = useMemo(() => new Map(nearLive.filter((x) => x !== undefined).map((x) => [x.id, x])), [nearLive]);
+  // Readings are written into the entries: re-render when what a nearby one shows changes.
+  useAppStore(useShallow((s) => nearIds.map((id) => sensorReading(s.city.sensors.get(id)))));
+  const sensors = useMemo(() => new Map(nearIds.flatMap((id) => sensorTable.get(id) ?? []).map((x) => [x.id, x])), [nearIds, sensorTable]);
   if (!detail) return <section className="panel detail" />;
   const name = (code: string | null) => {
     const c = code ? categories[code] : undefined;

@@ -21,13 +21,15 @@ import {
   incidentsToGeoJson,
   isEmptyDiff,
   riskScore,
-  sameSensorLook,
+  SENSOR_LOOK,
   sensorFeature,
   sensorsToGeoJson,
   showIncident,
   unitFeature,
   unitOnDuty,
+  UNIT_LOOK,
   unitsToGeoJson,
+  type ChangeTest,
   type SourceDiff,
 } from './mapData.ts';
 import { CLICKABLE_LAYERS, CLUSTER_PROPERTIES, LAYER_GROUPS, districtFill, districtLabel, overlayLayers, scaledSize } from './mapStyle.ts';
@@ -134,7 +136,7 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[], heat: HeatPai
     }
   });
   /** The diff for one source: by the dirty ids, or in full after a snapshot (or when asked). */
-  const take = <T, P>(name: keyof typeof dirty, sent: Map<string, T>, items: Table<T>, full: boolean, ...rest: [(item: T) => boolean, (item: T) => GeoJSON.Feature<GeoJSON.Point, P>, ((a: T, b: T) => boolean)?]) => {
+  const take = <T, P>(name: keyof typeof dirty, sent: Map<string, T>, items: Table<T>, full: boolean, ...rest: [(item: T) => boolean, (item: T) => GeoJSON.Feature<GeoJSON.Point, P>, ChangeTest<T>?]) => {
     const d = dirty[name];
     const diff = d.all || full ? diffById(sent, items, ...rest) : diffIds(sent, d.ids, items, ...rest);
     d.all = false;
@@ -186,12 +188,12 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[], heat: HeatPai
       }
     }
     if (dirty.units.all || dirty.units.ids.size > 0) {
-      send('units', take('units', sentUnits, city.units, false, unitOnDuty, unitFeature, (a, b) => a.status === b.status && a.position[0] === b.position[0] && a.position[1] === b.position[1]));
+      send('units', take('units', sentUnits, city.units, false, unitOnDuty, unitFeature, UNIT_LOOK));
     }
   };
   const sensors = () => {
     if (!dirty.sensors.all && dirty.sensors.ids.size === 0) return;
-    send('sensors', take('sensors', sentSensors, useAppStore.getState().city.sensors, false, () => true, sensorFeature, sameSensorLook));
+    send('sensors', take('sensors', sentSensors, useAppStore.getState().city.sensors, false, () => true, sensorFeature, SENSOR_LOOK));
   };
 
   fast();

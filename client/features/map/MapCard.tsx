@@ -3,6 +3,7 @@
 import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { useT } from '../../i18n/useT.ts';
 import { selectCategories, selectDistricts, selectLocale, selectTimeZone, useAppStore, type AppState } from '../../store/cityStore.ts';
+import { sensorReading } from '../../store/commitDelta.ts';
 import { formatNumber, formatTime } from '../kpis/kpiFormat.ts';
 import { districtLoads, lightOf } from './mapData.ts';
 import { select, useScreenMap } from './screenMapStore.ts';
@@ -18,6 +19,8 @@ export function MapCard() {
   const incident = useAppStore((s: AppState) => (selected?.kind === 'incident' ? s.city.incidents.get(selected.id) : undefined));
   const unit = useAppStore((s: AppState) => (selected?.kind === 'unit' ? s.city.units.get(selected.id) : undefined));
   const sensor = useAppStore((s: AppState) => (selected?.kind === 'sensor' ? s.city.sensors.get(selected.id) : undefined));
+  // Readings are written into the entry: re-render when what the card shows of it changes.
+  useAppStore((s: AppState) => (selected?.kind === 'sensor' ? sensorReading(s.city.sensors.get(selected.id)) : undefined));
   const allIncidents = useAppStore((s: AppState) => (selected?.kind === 'district' ? s.city.incidents : null));
   if (!selected || !(incident || unit || sensor || allIncidents)) return null;
   const districtName = (id: string | null | undefined) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffById, diffIds, districtLoads, HEAT_CELL_DEG, HEAT_REFERENCE_COUNT, heatPoints, incidentFeature, incidentsToGeoJson, riskScore, sameSensorLook, sensorFeature, showIncident, unitsToGeoJson, WINDOW_MS } from './mapData.ts';
+import { diffById, diffIds, districtLoads, HEAT_CELL_DEG, HEAT_REFERENCE_COUNT, heatPoints, incidentFeature, incidentsToGeoJson, riskScore, SENSOR_LOOK, sensorFeature, showIncident, UNIT_LOOK, unitFeature, unitOnDuty, unitsToGeoJson, WINDOW_MS } from './mapData.ts';
 import { newCriticals } from './focus.ts';
 import { overlayLayers, scaledSize } from './mapStyle.ts';
 import { openIncident } from '../../../shared/domain/incidentFactory.ts';
@@ -80,12 +80,27 @@ describe('map data', () => {
     expect(diffIds(byIds, ['a'], tableOf(next), visible, incidentFeature)).toEqual({ add: [], remove: [] });
   });
 
-  it('redraws a sensor only when its level or online state changes, not on every reading', () => {
+  it('redraws a sensor only when its level or online state changes, not on every reading, though readings are written into its entry', () => {
     const s: SensorView = { id: 's1', kind: 'gas', metric: 'gas_lel', unit: '%LEL', location: [-87.6, 41.8], districtId: 'CA01', gridId: 'g', intervalSec: 60, rule: { direction: 'above', warn: 1, alarm: 2, clear: 1, dwellSec: 0 }, value: 1, at: T0, online: true, level: 'normal' };
+    const sensors = tableOf({ s1: s });
     const sent = new Map<string, SensorView>();
-    diffById(sent, tableOf({ s1: s }), () => true, sensorFeature, sameSensorLook);
-    expect(diffById(sent, tableOf({ s1: { ...s, value: 1.5 } }), () => true, sensorFeature, sameSensorLook).add).toEqual([]);
-    expect(diffById(sent, tableOf({ s1: { ...s, level: 'alarm' } }), () => true, sensorFeature, sameSensorLook).add[0]!.properties.level).toBe('alarm');
+    expect(diffIds(sent, ['s1'], sensors, () => true, sensorFeature, SENSOR_LOOK).add).toHaveLength(1);
+    Object.assign(s, { value: 1.5 });
+    expect(diffIds(sent, ['s1'], sensors, () => true, sensorFeature, SENSOR_LOOK).add).toEqual([]);
+    Object.assign(s, { value: 2.5, level: 'alarm' });
+    expect(diffIds(sent, ['s1'], sensors, () => true, sensorFeature, SENSOR_LOOK)).toEqual({ remove: ['s1'], add: [expect.objectContaining({ properties: expect.objectContaining({ level: 'alarm' }) })] });
+    expect(diffById(sent, sensors, () => true, sensorFeature, SENSOR_LOOK).add).toEqual([]);
+    Object.assign(s, { online: false });
+    expect(diffById(sent, sensors, () => true, sensorFeature, SENSOR_LOOK).add[0]!.properties.online).toBe(false);
+  });
+
+  it('redraws a unit when its status or position changes, not for anything else', () => {
+    const u: Unit = { id: 'u1', callsign: 'u1', name: { zh: 'u1', en: 'u1' }, type: 'sanitation', skills: [], homeDistrictId: 'CA01', status: 'available', position: [-87.7, 41.9], positionAt: null };
+    const sent = new Map<string, Unit>();
+    diffById(sent, tableOf({ u1: u }), unitOnDuty, unitFeature, UNIT_LOOK);
+    expect(diffById(sent, tableOf({ u1: { ...u, positionAt: T0 } }), unitOnDuty, unitFeature, UNIT_LOOK).add).toEqual([]);
+    expect(diffById(sent, tableOf({ u1: { ...u, position: [-87.71, 41.9] } }), unitOnDuty, unitFeature, UNIT_LOOK).add).toHaveLength(1);
+    expect(diffById(sent, tableOf({ u1: { ...u, position: [-87.71, 41.9], status: 'busy' } }), unitOnDuty, unitFeature, UNIT_LOOK).add[0]!.properties.status).toBe('busy');
   });
 
   it('draws units on duty, keyed by id for in-place updates', () => {

@@ -70,19 +70,32 @@ export interface SourceDiff<P> {
 }
 
 /**
- * What changed since the last push. `sent` maps each id on the map to the object it was drawn
- * from and is updated in place; a changed object is removed and added again (one feature, so
- * the cost is proportional to the change, not to the city).
+ * How a diff tells an item's change: `same(drawn, item)` compares what was drawn with the item
+ * now, and `keep(item)` is what `sent` remembers of it — the item itself where every change
+ * makes a new one (the default, compared by reference), a copy where entries are written in
+ * place (sensor readings), or the remembered copy would change along with the item.
+ */
+export interface ChangeTest<T> {
+  same: (drawn: T, item: T) => boolean;
+  keep: (item: T) => T;
+}
+
+const BY_REFERENCE = { same: (a: unknown, b: unknown) => a === b, keep: <U>(item: U): U => item };
+
+/**
+ * What changed since the last push. `sent` maps each id on the map to what it was drawn from
+ * and is updated in place; a changed item is removed and added again (one feature, so the cost
+ * is proportional to the change, not to the city).
  */
 export function diffById<T, P>(
   sent: Map<string, T>,
   items: Table<T>,
   visible: (item: T) => boolean,
   toFeature: (item: T) => Feature<Point, P>,
-  same: (a: T, b: T) => boolean = (a, b) => a === b,
+  test: ChangeTest<T> = BY_REFERENCE,
 ): SourceDiff<P> {
   const diff: SourceDiff<P> = { remove: [], add: [] };
-  items.forEach((item, id) => diffOne(diff, sent, id, item, visible, toFeature, same));
+  items.forEach((item, id) => diffOne(diff, sent, id, item, visible, toFeature, test));
   // Items gone from the store (e.g. a fresh snapshot without them).
   for (const id of sent.keys()) {
     if (!items.has(id)) {
@@ -103,10 +116,10 @@ export function diffIds<T, P>(
   items: Table<T>,
   visible: (item: T) => boolean,
   toFeature: (item: T) => Feature<Point, P>,
-  same: (a: T, b: T) => boolean = (a, b) => a === b,
+  test: ChangeTest<T> = BY_REFERENCE,
 ): SourceDiff<P> {
   const diff: SourceDiff<P> = { remove: [], add: [] };
-  for (const id of ids) diffOne(diff, sent, id, items.get(id), visible, toFeature, same);
+  for (const id of ids) diffOne(diff, sent, id, items.get(id), visible, toFeature, test);
   return diff;
 }
 
@@ -118,7 +131,7 @@ function diffOne<T, P>(
   item: T | undefined,
   visible: (item: T) => boolean,
   toFeature: (item: T) => Feature<Point, P>,
-  same: (a: T, b: T) => boolean,
+  test: ChangeTest<T>,
 ): void {
   const before = sent.get(id);
   if (item === undefined || !visible(item)) {
@@ -128,10 +141,10 @@ function diffOne<T, P>(
     }
     return;
   }
-  if (before !== undefined && same(before, item)) return;
+  if (before !== undefined && test.same(before, item)) return;
   if (before !== undefined) diff.remove.push(id);
   diff.add.push(toFeature(item));
-  sent.set(id, item);
+  sent.set(id, test.keep(item));
 }
 
 export function isEmptyDiff(diff: SourceDiff<unknown>): boolean {
@@ -142,8 +155,20 @@ export function sensorFeature(s: SensorView): Feature<Point, SensorProps> {
   return { type: 'Feature', geometry: { type: 'Point', coordinates: s.location }, properties: { id: s.id, kind: s.kind, level: s.level, online: s.online } };
 }
 
-/** Sensors redraw only when what the map shows of them (level, online) changes, not on every reading. */
-export const sameSensorLook = (a: SensorView, b: SensorView) => a.level === b.level && a.online === b.online;
+/**
+ * Sensors redraw only when what the map shows of them (level, online) changes, not on every
+ * reading; their entries are written in place, so the diff keeps a copy of what it drew.
+ */
+export const SENSOR_LOOK: ChangeTest<SensorView> = {
+  same: (drawn, item) => drawn.level === item.level && drawn.online === item.online,
+  keep: (item) => ({ ...item }),
+};
+
+/** Units redraw when their status or position changes (each change is a new entry). */
+export const UNIT_LOOK: ChangeTest<Unit> = {
+  same: (drawn, item) => drawn.status === item.status && drawn.position[0] === item.position[0] && drawn.position[1] === item.position[1],
+  keep: (item) => item,
+};
 
 export function sensorsToGeoJson(sensors: Table<SensorView>): FeatureCollection<Point, SensorProps> {
   return { type: 'FeatureCollection', features: [...sensors.values()].map(sensorFeature) };
