@@ -33,7 +33,7 @@ import {
   type SourceDiff,
 } from './mapData.ts';
 import { CLICKABLE_LAYERS, CLUSTER_PROPERTIES, LAYER_GROUPS, districtFill, districtLabel, overlayLayers, scaledSize } from './mapStyle.ts';
-import { MAP_LAYERS, select, useScreenMap, type ScreenMapState, type Selection } from './screenMapStore.ts';
+import { MAP_LAYERS, isFocusStep, select, useScreenMap, type ScreenMapState, type Selection } from './screenMapStore.ts';
 import { FOCUS_MS, newCriticals } from './focus.ts';
 import { DEFAULT_PACE, paceRenders, pinnedScale, type Pacing } from './renderPacing.ts';
 import { heatGrid, heatPainter, type HeatPainter } from './heatPicture.ts';
@@ -338,7 +338,7 @@ export function CityMap() {
           stops.push(
             useScreenMap.subscribe((next, previous) => {
               applyView(map, next, previous);
-              paced?.hurry();
+              if (!isFocusStep(next, previous)) paced?.hurry();
             }),
           );
           if (paced) stops.push(paced.stop, startLiveUpdates(map, districts.features.map((f) => f.properties.id), heat));

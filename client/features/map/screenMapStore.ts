@@ -36,6 +36,21 @@ export function initialScreenMap(search = ''): ScreenMapState {
 
 export const useScreenMap = create<ScreenMapState>(() => initialScreenMap(typeof location === 'undefined' ? '' : location.search));
 
+/**
+ * Whether a change of view is the critical focus's own step — opening the card of the incident
+ * the camera goes to, or closing it on the way back — rather than a person's. The map draws a
+ * person's change at once (`Pacing.hurry`); the focus's camera cut is drawn at once anyway, and
+ * the tiles that follow it are paced like any data: hurried, each tile of the new view was a
+ * full render in a row, a second or more of a software-drawn map holding the page, the feed
+ * and the socket. (A person closing the focus card is taken for the focus: the card goes at
+ * once, the map's highlight with the next paced render.)
+ */
+export function isFocusStep(next: ScreenMapState, previous: ScreenMapState): boolean {
+  if (next.layers !== previous.layers || next.shading !== previous.shading || next.timeWindow !== previous.timeWindow) return false;
+  const byFocus = (s: Selection | null) => s?.kind === 'incident' && s.focus === true;
+  return byFocus(next.selected) || (byFocus(previous.selected) && next.selected === null);
+}
+
 export function toggleLayer(layer: MapLayer): void {
   useScreenMap.setState((s) => ({ layers: { ...s.layers, [layer]: !s.layers[layer] } }));
 }
