@@ -257,6 +257,9 @@ async function runMode(browser: Browser, server: ServerProcess, load: ReturnType
   }
 }
 
+/** Tasks the trace lists one by one: longer than this, a frame is late enough to see. */
+const LONG_TASK_MS = 150;
+
 /**
  * BENCH_PROFILE=dir: a CPU profile of the page's main thread over the measured window, per mode
  * (open the .cpuprofile in Chromium's DevTools), and the top functions by self time printed.
@@ -265,13 +268,16 @@ async function startProfile(browser: Browser, page: Page, mode: string): Promise
   const dir = process.env.BENCH_PROFILE;
   if (!dir) return null;
   fs.mkdirSync(dir, { recursive: true });
-  // First 10 s: a trace of the whole page (what the main thread does outside JavaScript too).
+  // First 10 s (BENCH_TRACE_SECONDS): a trace of the whole page (what the main thread does outside JavaScript too).
   await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'gpu', 'cc', 'blink'] });
-  await page.waitForTimeout(10_000);
+  await page.waitForTimeout(Number(process.env.BENCH_TRACE_SECONDS ?? 10) * 1000);
   const trace = await browser.stopTracing();
   fs.writeFileSync(path.join(dir, `client-${mode}.trace.json`), trace);
-  console.log(`trace (${mode}), main-thread self time by event over 10 s:`);
-  console.table(traceSelfTime(JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }, 25));
+  console.log(`trace (${mode}), main-thread self time by event over the traced seconds:`);
+  const parsed = JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] };
+  console.table(traceSelfTime(parsed, 25));
+  console.log(`trace (${mode}), main-thread tasks over ${LONG_TASK_MS} ms and where each spent its time (ms):`);
+  console.table(traceLongTasks(parsed, LONG_TASK_MS));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
@@ -368,23 +374,59 @@ interface TraceEvent {
   args?: { name?: string };
 }
 
-/** Self time per event name on each renderer main thread (complete events, nested by time). */
-function traceSelfTime(trace: { traceEvents: TraceEvent[] }, n: number) {
+/**
+ * The renderer main threads' complete events, each with its own (self) time and the top-level
+ * task it ran in: what the time went to, and what a long task was waiting for.
+ */
+function mainThreadSelfTimes(trace: { traceEvents: TraceEvent[] }) {
   const main = new Set(trace.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const events = trace.traceEvents.filter((e) => e.ph === 'X' && e.dur !== undefined && main.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
-  const self = new Map<string, number>();
+  const self = new Map<TraceEvent, number>();
+  const task = new Map<TraceEvent, TraceEvent>();
   const stack: { e: TraceEvent; end: number }[] = [];
   for (const e of events) {
     while (stack.length && stack[stack.length - 1]!.end <= e.ts) stack.pop();
     const parent = stack[stack.length - 1];
-    if (parent) self.set(parent.e.name, (self.get(parent.e.name) ?? 0) - e.dur!);
-    self.set(e.name, (self.get(e.name) ?? 0) + e.dur!);
+    if (parent) self.set(parent.e, self.get(parent.e)! - e.dur!);
+    self.set(e, e.dur!);
+    task.set(e, stack[0]?.e ?? e);
     stack.push({ e, end: e.ts + e.dur! });
   }
-  return [...self.entries()]
+  return { self, task };
+}
+
+/** Self time per event name on each renderer main thread (complete events, nested by time). */
+function traceSelfTime(trace: { traceEvents: TraceEvent[] }, n: number) {
+  const byName = new Map<string, number>();
+  mainThreadSelfTimes(trace).self.forEach((us, e) => byName.set(e.name, (byName.get(e.name) ?? 0) + us));
+  return [...byName.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
     .map(([name, us]) => ({ name, ms: Math.round(us / 1000) }));
+}
+
+/** The main-thread tasks longer than `minMs`, each with the three events it spent most in itself. */
+function traceLongTasks(trace: { traceEvents: TraceEvent[] }, minMs: number) {
+  const { self, task } = mainThreadSelfTimes(trace);
+  const inside = new Map<TraceEvent, Map<string, number>>();
+  self.forEach((us, e) => {
+    const top = task.get(e)!;
+    if (top.dur! < minMs * 1000) return;
+    const names = inside.get(top) ?? new Map<string, number>();
+    names.set(e.name, (names.get(e.name) ?? 0) + us);
+    inside.set(top, names);
+  });
+  let start = Infinity;
+  self.forEach((_, e) => (start = Math.min(start, e.ts)));
+  return [...inside.entries()].map(([top, names]) => ({
+    'at s': ((top.ts - start) / 1e6).toFixed(1),
+    ms: Math.round(top.dur! / 1000),
+    'spent in': [...names.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([name, us]) => `${name} ${Math.round(us / 1000)}`)
+      .join(', '),
+  }));
 }
 
 interface CpuProfile {
