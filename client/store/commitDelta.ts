@@ -8,11 +8,10 @@
 // therefore compare what they show (`sensorReading`), not references, or follow the changed ids
 // each flush publishes (`AppState.changes`).
 
-import type { SensorView } from '../../shared/protocol/changes.ts';
+import type { ChangeBatch, SensorView } from '../../shared/protocol/changes.ts';
 import { isOpen } from '../../shared/domain/incidentMachine.ts';
 import { isTaskOpen } from '../../shared/domain/taskMachine.ts';
 import { TABLES, applyDelta, batchDelta, type CityDelta, type CityState, type DeltaOutcome, type TableName } from '../../shared/domain/cityReducer.ts';
-import type { ChangeBatch } from '../../shared/protocol/changes.ts';
 
 export type ChangedIds = Record<TableName, string[]>;
 

@@ -80,7 +80,7 @@ export type BatchOutcome =
  * Pure: what `batch` changes in `state`, read but never written. Changes at or below the
  * state's seq were already applied and are skipped; telemetry is latest-value and always applies.
  * `takeReading`, when given, receives each sensor reading with the entry it updates instead of
- * the delta getting a new entry (a store that writes readings in place; see `commitDelta`).
+ * the delta getting a new entry (a store that writes readings in place; see `storeDelta`).
  */
 export function batchDelta(state: CityState, batch: ChangeBatch, takeReading?: (entry: SensorView, reading: SensorState) => void): DeltaOutcome {
   if (batch.fromSeq > state.seq + 1) return { kind: 'gap', expectedFrom: state.seq + 1 };

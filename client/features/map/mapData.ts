@@ -73,7 +73,7 @@ export interface SourceDiff<P> {
  * How a diff tells an item's change: `same(drawn, item)` compares what was drawn with the item
  * now, and `keep(item)` is what `sent` remembers of it — the item itself where every change
  * makes a new one (the default, compared by reference), a copy where entries are written in
- * place (sensor readings), or the remembered copy would change along with the item.
+ * place (sensor readings: the entry itself would change along with the memory of it).
  */
 export interface ChangeTest<T> {
   same: (drawn: T, item: T) => boolean;
