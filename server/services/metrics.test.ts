@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_CATEGORY, SAMPLE_PLACE, getJson, ingest, login, patrolReport, postJson, startTestServer } from '../testing/harness.ts';
 import { cityMetrics } from './metrics.ts';
 
@@ -65,7 +65,9 @@ describe('GET /api/metrics/summary', () => {
     // Not yet refreshed: the plain summary still says what every screen was last told…
     const plain = (await getJson(server.url, '/api/metrics/summary', { cookie: operator })).body;
     expect(plain).toMatchObject({ openIncidents: pushed.openIncidents, newToday: pushed.newToday, at: pushed.at, scope: { to: pushed.at } });
-    expect(plain.evaluation.cases).toBe(pushed.newToday);
+    // …with the rates behind them (recomputed at most every 30 s), not counted again now.
+    const scope = server.metrics.scopeFor({ role: 'operator' } as never, {});
+    expect(plain.evaluation).toEqual(server.metrics.liveSummary(scope)!.evaluation);
     // …while a caller who names the range gets it counted now.
     const range = `from=${encodeURIComponent(plain.scope.from)}&to=${encodeURIComponent(new Date().toISOString())}`;
     const counted = (await getJson(server.url, `/api/metrics/summary?${range}`, { cookie: operator })).body;
@@ -75,9 +77,41 @@ describe('GET /api/metrics/summary', () => {
     await server.metrics.refresh();
     expect((await getJson(server.url, '/api/metrics/summary', { cookie: operator })).body.openIncidents).toBe(pushed.openIncidents + 1);
     // Figures no refresh has confirmed for three periods are not stated as now.
-    const scope = server.metrics.scopeFor({ role: 'operator' } as never, {});
     expect(server.metrics.liveSummary(scope)).not.toBeNull();
     expect(server.metrics.liveSummary(scope, new Date(Date.now() + 6_500))).toBeNull();
     expect(server.metrics.liveSummary({ ...scope, districtId: 'CA01' })).toBeNull();
+  });
+});
+
+describe('the plain summary on a busy server', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let late = 0;
+  beforeAll(async () => {
+    server = await startTestServer({ clock: () => new Date(Date.now() + late) });
+    server.metrics.stop();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('waits for one refresh that callers share, instead of each computing beside it', async () => {
+    const operator = await login(server.url, 'operator');
+    const pushed = await server.metrics.refresh();
+    await ingest(server.url, [patrolReport()]);
+    // No refresh has confirmed the figures for longer than three periods.
+    late = 7_000;
+    const scope = server.metrics.scopeFor({ role: 'operator' } as never, {});
+    expect(server.metrics.liveSummary(scope)).toBeNull();
+    const reads = vi.spyOn(server.store, 'metricsInputs');
+    const answers = await Promise.all([1, 2, 3].map(() => getJson(server.url, '/api/metrics/summary', { cookie: operator })));
+    expect(reads).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
+    for (const { status, body } of answers) {
+      expect(status).toBe(200);
+      expect(body.openIncidents).toBe(pushed.openIncidents + 1);
+      expect(Date.parse(body.at)).toBeGreaterThan(Date.parse(pushed.at) + 6_000);
+    }
+    // The refresh they waited for was pushed: the stream states the same figures.
+    expect(server.metrics.liveSummary(scope)).toMatchObject({ openIncidents: pushed.openIncidents + 1, at: answers[0]!.body.at });
   });
 });

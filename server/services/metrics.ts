@@ -88,6 +88,7 @@ export class MetricsService {
   private today: { at: number; day: string; evaluation: Evaluation } | null = null;
   /** What the stream states: the figures last pushed, the evaluation behind their rates, and when a refresh last found them unchanged. */
   private pushed: { metrics: CityMetrics; evaluation: Evaluation; day: string; confirmedAt: number } | null = null;
+  private refreshing: Promise<CityMetrics> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -221,8 +222,30 @@ export class MetricsService {
     return yesterdayMetrics(await this.store.yesterdayInputs(dayStart, sameTime, todayStart), this.timeZone);
   }
 
+  /**
+   * The plain summary (today, the whole city, nothing narrower): the figures the stream states. When
+   * no refresh has confirmed them lately — a busy server — this waits for the refresh under way or
+   * starts one, rather than computing a second time beside it: callers arriving together (screens
+   * reloading after a restart) share one computation, and what they are told is what is pushed.
+   * Null when the figures are still not current after it: the caller computes instead.
+   */
+  async currentSummary(scope: EvaluationScope): Promise<MetricsSummary | null> {
+    const live = this.liveSummary(scope);
+    if (live || scope.districtId || scope.unitId || scope.category) return live;
+    await (this.refreshing ?? this.refresh()).catch(() => undefined);
+    return this.liveSummary(scope);
+  }
+
   /** Compute now and push if anything but the timestamp changed. */
-  async refresh(): Promise<CityMetrics> {
+  refresh(): Promise<CityMetrics> {
+    const run: Promise<CityMetrics> = this.computeAndPush().finally(() => {
+      if (this.refreshing === run) this.refreshing = null;
+    });
+    this.refreshing = run;
+    return run;
+  }
+
+  private async computeAndPush(): Promise<CityMetrics> {
     const now = this.clock();
     const metrics = await this.compute(now);
     const key = JSON.stringify({ ...metrics, at: '' });

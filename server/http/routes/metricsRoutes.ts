@@ -69,7 +69,7 @@ export function metricsRoutes({ store, city, metrics }: MetricsRouteDeps): Route
   router.get('/metrics/summary', requireRole(...EVALUATION_ROLES), async (req, res) => {
     const { q, scope } = scopeOf(req);
     // Today across the city, as nobody asked otherwise: the figures the stream states, if current.
-    const live = q.from === undefined && q.to === undefined ? metrics.liveSummary(scope) : null;
+    const live = q.from === undefined && q.to === undefined ? await metrics.currentSummary(scope) : null;
     res.json(live ?? (await metrics.summary(scope)));
   });
 
