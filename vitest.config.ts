@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'shared', include: ['shared/**/*.test.ts', 'fixtures/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'shared', include: ['shared/**/*.test.ts', 'fixtures/**/*.test.ts', 'bench/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'server', include: ['server/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       { test: { name: 'client', include: ['client/**/*.test.{ts,tsx}'], environment: 'jsdom' } },
       {

@@ -14,6 +14,8 @@ import { CHROMIUM_PATH, builtClient } from '../test/browser/browserHarness.ts';
 import { FIXTURES_DIR, loadCityReference } from '../server/services/cityReference.ts';
 import { startServerProcess, type ServerProcess } from '../server/testing/serverProcess.ts';
 import { LiveClient, login } from '../server/testing/harness.ts';
+import { heapFloorGrowth } from './heapGrowth.ts';
+import { printHeapGrowth } from './heapSnapshotDiff.ts';
 
 export interface ClientBenchOptions {
   /** Seconds of measured load per mode. */
@@ -344,9 +346,9 @@ async function printLayerCost(page: Page): Promise<void> {
 
 /**
  * BENCH_HEAP_SNAPSHOTS=dir: the page's heap written after the warm-up and at the end of the measured
- * window (open both in DevTools' Memory panel and compare), to find what a growing heap holds.
+ * window, and what grew between them printed by kind, to find what a growing heap holds.
  */
-async function heapSnapshotter(page: Page, mode: string): Promise<((label: string) => Promise<void>) | null> {
+async function heapSnapshotter(page: Page, mode: string): Promise<((label: string) => Promise<string>) | null> {
   const dir = process.env.BENCH_HEAP_SNAPSHOTS;
   if (!dir) return null;
   fs.mkdirSync(dir, { recursive: true });
@@ -361,6 +363,7 @@ async function heapSnapshotter(page: Page, mode: string): Promise<((label: strin
     cdp.off('HeapProfiler.addHeapSnapshotChunk', write);
     fs.closeSync(out);
     console.log(`heap snapshot: ${file}`);
+    return file;
   };
 }
 
@@ -479,7 +482,7 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
   if (process.env.BENCH_LAYER_COST && mode === 'design') await printLayerCost(page);
   const before = await heap(page);
   const heapSnapshot = await heapSnapshotter(page, mode);
-  await heapSnapshot?.('start');
+  const startSnapshot = await heapSnapshot?.('start');
   await within(60_000, page.evaluate(() => (window as unknown as { __perf: { reset(): void } }).__perf.reset()));
   const sendAgeBefore = await sendAgeBuckets(url);
   // The same stream to a plain Socket.IO client in Node: what the page adds shows beside it.
@@ -506,7 +509,8 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
       return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint, mapRender: p.mapRender, mapScale, excluded: p.excluded };
     }),
   )) as PerfDump & { mapScale: number | null; excluded: { frames: number; longTasks: number } };
-  await heapSnapshot?.('end');
+  const endSnapshot = await heapSnapshot?.('end');
+  if (startSnapshot && endSnapshot) printHeapGrowth(startSnapshot, endSnapshot);
   const sendAge = quantiles(subtractBuckets(await sendAgeBuckets(url), sendAgeBefore));
   plain.close();
   await stopProfile?.();
@@ -536,7 +540,15 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     mapPaint: dist(dump.mapPaint),
     mapRender: dist(dump.mapRender),
     mapScale: dump.mapScale,
-    heap: { beforeMB: before.heapMB, afterMB: after.heapMB, growthPct: ((after.heapMB - before.heapMB) / before.heapMB) * 100, domBefore: before.domNodes, domAfter: after.domNodes, samples },
+    heap: {
+      beforeMB: before.heapMB,
+      afterMB: after.heapMB,
+      growthPct: ((after.heapMB - before.heapMB) / before.heapMB) * 100,
+      floor: heapFloorGrowth([before, ...samples]),
+      domBefore: before.domNodes,
+      domAfter: after.domNodes,
+      samples,
+    },
   };
 }
 

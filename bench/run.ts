@@ -52,6 +52,7 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     'map render p50/p95 ms': `${fmt(m.mapRender.p50)}/${fmt(m.mapRender.p95)}`,
     'map scale': m.mapScale === null ? 'n/a' : fmt(m.mapScale),
     'heap growth %': fmt(m.heap.growthPct),
+    'heap floor growth %': m.heap.floor ? fmt(m.heap.floor.growthPct) : 'n/a',
     'DOM nodes': `${m.heap.domBefore}→${m.heap.domAfter}`,
     'first data ms': m.firstDataMs,
     'events sent': m.eventsSent,
