@@ -502,11 +502,11 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
   const dump = (await within(
     60_000,
     page.evaluate(() => {
-      const p = (window as unknown as { __perf: PerfDump & { map?: unknown; excluded: { frames: number; longTasks: number } } }).__perf;
+      const p = (window as unknown as { __perf: { dump(): PerfDump; map?: unknown; excluded: { frames: number; longTasks: number } } }).__perf;
       // The share of the screen's resolution the map drew at (the pacer lowers it where renders are slow).
       const map = p.map as { getPixelRatio(): number } | undefined;
       const mapScale = map ? map.getPixelRatio() / devicePixelRatio : null;
-      return { arrive: p.arrive, frames: p.frames, longTasks: p.longTasks, flushes: p.flushes, mapUpdates: p.mapUpdates, chartUpdates: p.chartUpdates, feedPaint: p.feedPaint, mapPaint: p.mapPaint, mapRender: p.mapRender, mapScale, excluded: p.excluded };
+      return { ...p.dump(), mapScale, excluded: p.excluded };
     }),
   )) as PerfDump & { mapScale: number | null; excluded: { frames: number; longTasks: number } };
   const endSnapshot = await heapSnapshot?.('end');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeScheduler, perfMode } from './perfProbe.ts';
+import { Samples, bridgeScheduler, perfMode } from './perfProbe.ts';
 import { browserScheduler } from '../../realtime/liveBridge.ts';
 
 describe('perf probe', () => {
@@ -8,5 +8,18 @@ describe('perf probe', () => {
     expect(perfMode('?perf=1')).toBe('design');
     expect(perfMode('?lang=en&perf=naive')).toBe('naive');
     expect(bridgeScheduler()).toBe(browserScheduler);
+  });
+
+  it('keeps samples in order past its first store, and forgets them on clear', () => {
+    const samples = new Samples();
+    for (let i = 0; i < 3000; i += 1) samples.push(i + 0.5);
+    const all = samples.toArray();
+    expect(all).toHaveLength(3000);
+    expect(all[0]).toBe(0.5);
+    expect(all[1024]).toBe(1024.5);
+    expect(all[2999]).toBe(2999.5);
+    samples.clear();
+    samples.push(7.25);
+    expect(samples.toArray()).toEqual([7.25]);
   });
 });

@@ -8,24 +8,55 @@ import type { ChangeBatch } from '../../../shared/protocol/changes.ts';
 
 export type PerfMode = 'off' | 'design' | 'naive';
 
+const MAX_SAMPLES = 200_000;
+
+/**
+ * One list of samples, kept in a typed array: a plain array of ~150,000 fractional numbers over a
+ * 30-minute run holds each as a heap object (~3 MB), which the page's JS heap — what C3 measures —
+ * would count as the screen's growth. A typed array's store lies outside that heap, and takes 8
+ * bytes a sample.
+ */
+export class Samples {
+  private values = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === MAX_SAMPLES) return;
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(Math.min(MAX_SAMPLES, this.values.length * 2));
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  toArray(): number[] {
+    return Array.from(this.values.subarray(0, this.length));
+  }
+}
+
 export interface PerfRecord {
   mode: PerfMode;
   /** requestAnimationFrame intervals, ms. */
-  frames: number[];
+  frames: Samples;
   /** Long tasks (> 50 ms), their durations. */
-  longTasks: number[];
+  longTasks: Samples;
   /** Time per store flush (applying what the socket buffered), ms. */
-  flushes: number[];
+  flushes: Samples;
   /** Time per map source update / chart redraw, ms. */
-  mapUpdates: number[];
-  chartUpdates: number[];
+  mapUpdates: Samples;
+  chartUpdates: Samples;
   /** Server timestamp of an incident change to the first paint that shows it, ms, per path. */
-  feedPaint: number[];
-  mapPaint: number[];
+  feedPaint: Samples;
+  mapPaint: Samples;
   /** One map render, from its start until it is on the screen, ms. */
-  mapRender: number[];
+  mapRender: Samples;
   /** Server timestamp of an incident change to the page handling its socket message, ms (the server's, the network's and a busy main thread's share). */
-  arrive: number[];
+  arrive: Samples;
   /** Frames and long tasks set apart because they span a pause the benchmark made (see `heap`). */
   excluded: { frames: number; longTasks: number };
   /** The big screen's map, for benchmark experiments (which layers cost what to draw). */
@@ -37,17 +68,13 @@ export interface PerfRecord {
    */
   heap(): { heapMB: number; domNodes: number };
   reset(): void;
+  /** Every sample list as plain arrays, for the benchmark to read. */
+  dump(): Record<(typeof SAMPLE_LISTS)[number], number[]>;
 }
 
 export function perfMode(search: string): PerfMode {
   const v = new URLSearchParams(search).get('perf');
   return v === 'naive' ? 'naive' : v === '1' || v === 'design' ? 'design' : 'off';
-}
-
-const MAX_SAMPLES = 200_000;
-
-function push(list: number[], value: number): void {
-  if (list.length < MAX_SAMPLES) list.push(value);
 }
 
 let record: PerfRecord | null = null;
@@ -61,7 +88,7 @@ export function perf(): PerfRecord | null {
 const SAMPLE_LISTS = ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'mapRender', 'arrive'] as const;
 
 export function recordSample(list: (typeof SAMPLE_LISTS)[number], value: number): void {
-  if (record) push(record[list], value);
+  record?.[list].push(value);
 }
 
 /** Install the probe for this page if the URL asks for it. */
@@ -70,15 +97,15 @@ export function installPerfProbe(search: string): PerfMode {
   if (mode === 'off' || record) return mode;
   const r: PerfRecord = {
     mode,
-    frames: [],
-    longTasks: [],
-    flushes: [],
-    mapUpdates: [],
-    chartUpdates: [],
-    feedPaint: [],
-    mapPaint: [],
-    mapRender: [],
-    arrive: [],
+    frames: new Samples(),
+    longTasks: new Samples(),
+    flushes: new Samples(),
+    mapUpdates: new Samples(),
+    chartUpdates: new Samples(),
+    feedPaint: new Samples(),
+    mapPaint: new Samples(),
+    mapRender: new Samples(),
+    arrive: new Samples(),
     excluded: { frames: 0, longTasks: 0 },
     heap() {
       const started = performance.now();
@@ -89,8 +116,11 @@ export function installPerfProbe(search: string): PerfMode {
       return sample;
     },
     reset() {
-      for (const key of SAMPLE_LISTS) r[key].length = 0;
+      for (const key of SAMPLE_LISTS) r[key].clear();
       r.excluded = { frames: 0, longTasks: 0 };
+    },
+    dump() {
+      return Object.fromEntries(SAMPLE_LISTS.map((key) => [key, r[key].toArray()])) as ReturnType<PerfRecord['dump']>;
     },
   };
   record = r;
@@ -101,7 +131,7 @@ export function installPerfProbe(search: string): PerfMode {
   let last = performance.now();
   const frame = (t: number) => {
     if (spansPause(last, t)) r.excluded.frames += 1;
-    else push(r.frames, t - last);
+    else r.frames.push(t - last);
     last = t;
     // Only the latest pause can still overlap a frame or a long task yet to be reported.
     if (pauses.length > 1) pauses.splice(0, pauses.length - 1);
@@ -112,7 +142,7 @@ export function installPerfProbe(search: string): PerfMode {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
         if (spansPause(e.startTime, e.startTime + e.duration)) r.excluded.longTasks += 1;
-        else push(r.longTasks, e.duration);
+        else r.longTasks.push(e.duration);
       }
     }).observe({ type: 'longtask', buffered: false });
   } catch {
@@ -146,7 +176,7 @@ function instrumentBridge(r: PerfRecord): void {
   proto.flush = function (this: Instrumented, frame?: number) {
     const started = performance.now();
     flush.call(this, frame);
-    push(r.flushes, performance.now() - started);
+    r.flushes.push(performance.now() - started);
     if (snapshotPending) {
       snapshotPending = false;
       performance.mark('snapshot:applied');
@@ -158,7 +188,7 @@ function instrumentBridge(r: PerfRecord): void {
       if (performance.getEntriesByName('snapshot:arrived').length === 0) performance.mark('snapshot:arrived');
     } else {
       const now = Date.now();
-      for (const c of item.batch.changes) if (c.type === 'incident') push(r.arrive, now - Date.parse(c.incident.updatedAt));
+      for (const c of item.batch.changes) if (c.type === 'incident') r.arrive.push(now - Date.parse(c.incident.updatedAt));
     }
     arrived.call(this, item);
   };
