@@ -77,6 +77,10 @@ export function ScreenCharts() {
       if (el) charts.set(name, echarts.init(el, undefined, { renderer: 'canvas' }));
     }
     const drawn: Partial<Record<ChartName, unknown[]>> = {};
+    // Told to React only when it changes: this component rarely renders, and React keeps every
+    // same-value update it bails out of queued on the hook until the next render — one per redraw,
+    // without end on a screen that runs for days.
+    let clocks = false;
     let rates: EvaluationRow[] | null = null;
     const draw = () => {
       const started = performance.now();
@@ -89,7 +93,10 @@ export function ScreenCharts() {
         drawn[name] = withTheme;
         // Merge (cheap) but replace the series, whose number can change (yesterday appears).
         chart.setOption(option(), { replaceMerge: ['series'], lazyUpdate: true });
-        if (name === 'deadline') setHasClocks(deadlineShare(useAppStore.getState().city.incidents).within !== null);
+        if (name === 'deadline' && clocks !== (deadlineShare(useAppStore.getState().city.incidents).within !== null)) {
+          clocks = !clocks;
+          setHasClocks(clocks);
+        }
       }
       recordSample('chartUpdates', performance.now() - started);
     };

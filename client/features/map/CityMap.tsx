@@ -377,10 +377,16 @@ export function CityMap() {
           select(selectionOf(feature));
         });
         // Loaded means: the base style, the street tiles and every overlay source have arrived.
-        map.on('idle', () => {
+        // Once: 'idle' follows every settled render, and React keeps each same-value update it
+        // bails out of queued on the hook until the component next renders (which this one rarely
+        // does) — a few a second, without end on a screen that runs for days.
+        const onIdle = () => {
           const sources = ['city', 'districts', 'incidents', 'sensors', 'units', 'heat'];
-          if (sources.every((id) => map.getSource(id) && map.isSourceLoaded(id))) setState('loaded');
-        });
+          if (!sources.every((id) => map.getSource(id) && map.isSourceLoaded(id))) return;
+          setState('loaded');
+          map.off('idle', onIdle);
+        };
+        map.on('idle', onIdle);
         map.on('error', (event: { error: { message: string } }) => {
           console.error('map error', event.error.message);
         });
