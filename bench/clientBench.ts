@@ -230,9 +230,9 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
   return Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`page did not answer within ${ms / 1000} s`)), ms))]);
 }
 
-async function heap(page: Page): Promise<{ heapMB: number; domNodes: number }> {
+async function heap(page: Page): Promise<{ heapMB: number; probeMB: number; domNodes: number }> {
   // Through the probe, so the frames the forced collection stops are set apart from the screen's.
-  return within(60_000, page.evaluate(() => (window as unknown as { __perf: { heap(): { heapMB: number; domNodes: number } } }).__perf.heap()));
+  return within(60_000, page.evaluate(() => (window as unknown as { __perf: { heap(): { heapMB: number; probeMB: number; domNodes: number } } }).__perf.heap()));
 }
 
 interface PerfDump {
@@ -493,7 +493,7 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     for (const c of b.changes) if (c.type === 'incident') plainArrive.push(now - Date.parse(c.incident.updatedAt));
   });
   const stopProfile = await startProfile(page.context().browser()!, page, mode);
-  const samples: { t: number; heapMB: number; domNodes: number }[] = [];
+  const samples: { t: number; heapMB: number; probeMB: number; domNodes: number }[] = [];
   const started = Date.now();
   while (Date.now() - started < o.durationSec * 1000) {
     await page.waitForTimeout(Math.min(30_000, o.durationSec * 1000 - (Date.now() - started)));

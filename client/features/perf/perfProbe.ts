@@ -11,10 +11,10 @@ export type PerfMode = 'off' | 'design' | 'naive';
 const MAX_SAMPLES = 200_000;
 
 /**
- * One list of samples, kept in a typed array: a plain array of ~150,000 fractional numbers over a
- * 30-minute run holds each as a heap object (~3 MB), which the page's JS heap — what C3 measures —
- * would count as the screen's growth. A typed array's store lies outside that heap, and takes 8
- * bytes a sample.
+ * One list of samples, kept in a typed array: a plain array of fractional numbers holds each as a
+ * heap object (~150,000 over a 30-minute run), and the page's JS heap — what C3 measures — would
+ * count them as the screen's growth. A typed array takes 8 bytes a sample and knows its size, so
+ * the heap reading can leave the probe's own store out.
  */
 export class Samples {
   private values = new Float64Array(1024);
@@ -32,6 +32,10 @@ export class Samples {
 
   clear(): void {
     this.length = 0;
+  }
+
+  get bytes(): number {
+    return this.values.byteLength;
   }
 
   toArray(): number[] {
@@ -66,7 +70,7 @@ export interface PerfRecord {
    * collection stops the page for ~200 ms: frames and long tasks spanning it are the benchmark's,
    * not the screen's, so they are counted in `excluded` rather than among the samples.
    */
-  heap(): { heapMB: number; domNodes: number };
+  heap(): { heapMB: number; probeMB: number; domNodes: number };
   reset(): void;
   /** Every sample list as plain arrays, for the benchmark to read. */
   dump(): Record<(typeof SAMPLE_LISTS)[number], number[]>;
@@ -111,7 +115,9 @@ export function installPerfProbe(search: string): PerfMode {
       const started = performance.now();
       (window as unknown as { gc?: () => void }).gc?.();
       const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-      const sample = { heapMB: mem ? mem.usedJSHeapSize / 1048576 : NaN, domNodes: document.getElementsByTagName('*').length };
+      // The screen's heap: the page's, less the probe's own sample store (~2 MB after 30 minutes).
+      const probeMB = SAMPLE_LISTS.reduce((sum, key) => sum + r[key].bytes, 0) / 1048576;
+      const sample = { heapMB: mem ? mem.usedJSHeapSize / 1048576 - probeMB : NaN, probeMB, domNodes: document.getElementsByTagName('*').length };
       pauses.push([started, performance.now()]);
       return sample;
     },
