@@ -16,6 +16,7 @@ import { startServerProcess, type ServerProcess } from '../server/testing/server
 import { LiveClient, login } from '../server/testing/harness.ts';
 import { heapFloorGrowth } from './heapGrowth.ts';
 import { printHeapGrowth } from './heapSnapshotDiff.ts';
+import type { PerfRecord } from '../client/features/perf/perfProbe.ts';
 
 export interface ClientBenchOptions {
   /** Seconds of measured load per mode. */
@@ -235,17 +236,8 @@ async function heap(page: Page): Promise<{ heapMB: number; probeMB: number; domN
   return within(60_000, page.evaluate(() => (window as unknown as { __perf: { heap(): { heapMB: number; probeMB: number; domNodes: number } } }).__perf.heap()));
 }
 
-interface PerfDump {
-  arrive: number[];
-  frames: number[];
-  longTasks: number[];
-  flushes: number[];
-  mapUpdates: number[];
-  chartUpdates: number[];
-  feedPaint: number[];
-  mapPaint: number[];
-  mapRender: number[];
-}
+/** The probe's sample lists, as `window.__perf.dump()` hands them over. */
+type PerfDump = ReturnType<PerfRecord['dump']>;
 
 async function runMode(browser: Browser, server: ServerProcess, load: ReturnType<typeof makeLoad>, triage: () => Promise<boolean>, mode: 'design' | 'naive', o: ClientBenchOptions, query = process.env.BENCH_QUERY) {
   // BENCH_QUERY adds screen options (e.g. `hide=heat`) to compare what a layer costs.

@@ -82,6 +82,9 @@ const MAX_BUCKETS = 800;
 /** The pushed figures stand for "now" while refreshes keep confirming them within this many periods. */
 const LIVE_PERIODS = 3;
 
+/** Narrower than the whole city: a district, a unit or a category. */
+const isScoped = (scope: EvaluationScope) => Boolean(scope.districtId || scope.unitId || scope.category);
+
 export class MetricsService {
   private timer: NodeJS.Timeout | null = null;
   private lastKey = '';
@@ -136,7 +139,7 @@ export class MetricsService {
    */
   liveSummary(scope: EvaluationScope, now = this.clock()): MetricsSummary | null {
     const p = this.pushed;
-    if (!p || scope.districtId || scope.unitId || scope.category) return null;
+    if (!p || isScoped(scope)) return null;
     if (now.getTime() - p.confirmedAt > LIVE_PERIODS * this.periodMs || p.day !== localDayStart(now.toISOString(), this.timeZone)) return null;
     // As of the last refresh that found them unchanged (the pushed `at` is when they last moved).
     const at = new Date(p.confirmedAt).toISOString();
@@ -146,7 +149,7 @@ export class MetricsService {
   /** The vital signs and the evaluation for a scope. Live figures are city-wide unless a district is in scope. */
   async summary(scope: EvaluationScope, now = this.clock()): Promise<MetricsSummary> {
     const iso = now.toISOString();
-    const scoped = Boolean(scope.districtId || scope.unitId || scope.category);
+    const scoped = isScoped(scope);
     // Scoped figures are counted from the records; the city's need only the evaluation, which the
     // store computes where it reads (off the event loop on SQLite) without sending the records.
     const cohort = scoped
@@ -231,7 +234,7 @@ export class MetricsService {
    */
   async currentSummary(scope: EvaluationScope): Promise<MetricsSummary | null> {
     const live = this.liveSummary(scope);
-    if (live || scope.districtId || scope.unitId || scope.category) return live;
+    if (live || isScoped(scope)) return live;
     await (this.refreshing ?? this.refresh()).catch(() => undefined);
     return this.liveSummary(scope);
   }
