@@ -10,6 +10,13 @@ export type PerfMode = 'off' | 'design' | 'naive';
 
 const MAX_SAMPLES = 200_000;
 
+/** BENCHMARKS.md C1: no frame over 200 ms. */
+const LONG_FRAME_MS = 200;
+/** BENCHMARKS.md C1: each store flush ≤ 4 ms. */
+const FLUSH_BUDGET_MS = 4;
+/** The user-timing name of a flush over budget, as the bench's trace finds it. */
+export const SLOW_FLUSH = 'slow flush';
+
 /**
  * One list of samples, kept in a typed array: a plain array of fractional numbers holds each as a
  * heap object (~150,000 over a 30-minute run), and the page's JS heap — what C3 measures — would
@@ -49,6 +56,8 @@ export interface PerfRecord {
   frames: Samples;
   /** Long tasks (> 50 ms), their durations. */
   longTasks: Samples;
+  /** When each frame over C1's 200 ms ended, ms since `reset`: whether they bunch, and where. */
+  longFrames: Samples;
   /** Time per store flush (applying what the socket buffered), ms. */
   flushes: Samples;
   /** Time per map source update / chart redraw, ms. */
@@ -89,7 +98,7 @@ export function perf(): PerfRecord | null {
 }
 
 /** The record's sample lists, which `reset` empties. */
-const SAMPLE_LISTS = ['frames', 'longTasks', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'mapRender', 'arrive'] as const;
+const SAMPLE_LISTS = ['frames', 'longTasks', 'longFrames', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'mapRender', 'arrive'] as const;
 
 export function recordSample(list: (typeof SAMPLE_LISTS)[number], value: number): void {
   record?.[list].push(value);
@@ -103,6 +112,7 @@ export function installPerfProbe(search: string): PerfMode {
     mode,
     frames: new Samples(),
     longTasks: new Samples(),
+    longFrames: new Samples(),
     flushes: new Samples(),
     mapUpdates: new Samples(),
     chartUpdates: new Samples(),
@@ -123,6 +133,7 @@ export function installPerfProbe(search: string): PerfMode {
     },
     reset() {
       for (const key of SAMPLE_LISTS) r[key].clear();
+      resetAt = performance.now();
       r.excluded = { frames: 0, longTasks: 0 };
     },
     dump() {
@@ -133,11 +144,15 @@ export function installPerfProbe(search: string): PerfMode {
   (window as unknown as { __perf: PerfRecord }).__perf = r;
   instrumentBridge(r);
   const pauses: [number, number][] = [];
+  let resetAt = performance.now();
   const spansPause = (from: number, to: number) => pauses.some(([a, b]) => a < to && b > from);
   let last = performance.now();
   const frame = (t: number) => {
     if (spansPause(last, t)) r.excluded.frames += 1;
-    else r.frames.push(t - last);
+    else {
+      r.frames.push(t - last);
+      if (t - last > LONG_FRAME_MS) r.longFrames.push(t - resetAt);
+    }
     last = t;
     // Only the latest pause can still overlap a frame or a long task yet to be reported.
     if (pauses.length > 1) pauses.splice(0, pauses.length - 1);
@@ -182,7 +197,14 @@ function instrumentBridge(r: PerfRecord): void {
   proto.flush = function (this: Instrumented, frame?: number) {
     const started = performance.now();
     flush.call(this, frame);
-    r.flushes.push(performance.now() - started);
+    const ended = performance.now();
+    r.flushes.push(ended - started);
+    // A flush over budget leaves a measure in the trace (BENCH_PROFILE: what ran inside it). The
+    // entry is dropped at once: the trace has it, and the timeline's buffer has no bound.
+    if (ended - started > FLUSH_BUDGET_MS) {
+      performance.measure(SLOW_FLUSH, { start: started, end: ended });
+      performance.clearMeasures(SLOW_FLUSH);
+    }
     if (snapshotPending) {
       snapshotPending = false;
       performance.mark('snapshot:applied');
