@@ -75,9 +75,14 @@ function TaskCard({ task }: { task: Task }) {
         <textarea name="note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
       {task.status === 'on_scene' && (
-        <label className="field">
-          <span>{photoId ? t('field.photoAttached') : t('field.photo')}</span>
-          <input name="photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" onChange={(e) => void handlePhoto(e.target.files?.[0])} />
+        // The browser's own file button speaks the phone's language, not the one chosen here: it
+        // stays in the page for the camera and for assistive technology, and this label is what shows.
+        <label className="field photo-pick">
+          <span>{t('field.photo')}</span>
+          <input className="visually-hidden" name="photo" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" onChange={(e) => void handlePhoto(e.target.files?.[0])} />
+          <span className={`btn photo-pick__button${photoId ? ' photo-pick__button--done' : ''}`} aria-hidden="true">
+            {photoId ? t('field.photoAttached') : t('field.photoPick')}
+          </span>
         </label>
       )}
       {photoError && (

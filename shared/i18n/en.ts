@@ -116,6 +116,7 @@ export const en = {
   'field.waiting': '{n} actions waiting for the connection',
   'field.queued': 'Saved — will be sent when the connection returns',
   'field.photo': 'Photo of the result',
+  'field.photoPick': 'Take or choose a photo',
   'field.photoAttached': 'Photo attached',
   'field.photoFailed': 'The photo could not be uploaded: {reason}',
   'supervise.evidence': 'Evidence',

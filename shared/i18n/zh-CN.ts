@@ -118,6 +118,7 @@ export const zhCN: Record<MessageKey, string> = {
   'field.waiting': '{n} 项操作等待网络恢复后发送',
   'field.queued': '已保存，网络恢复后自动发送',
   'field.photo': '处置后照片',
+  'field.photoPick': '拍照或选择照片',
   'field.photoAttached': '照片已上传',
   'field.photoFailed': '照片上传失败：{reason}',
   'supervise.evidence': '处置照片',

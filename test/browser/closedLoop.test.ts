@@ -67,10 +67,14 @@ describe.skipIf(skip !== null)('the closed loop, each role in its own browser', 
     await task.locator('[data-action="arrive"]').click();
     await o.waitForSelector('[data-testid="task"][data-status="on_scene"]');
     await task.locator('textarea[name="note"]').fill('已现场处置完毕');
+    // The photo picker speaks the page's language, not the browser's: its native button is out of sight.
+    await expect.poll(() => task.locator('.photo-pick__button').textContent()).toBe('拍照或选择照片');
+    expect((await task.locator('input[name="photo"]').boundingBox())?.width).toBeLessThanOrEqual(1);
+    await screenshot(o, 'loop-2-field-on-scene');
     // A photo of the result, taken with the phone's camera (here: a real 1×1 PNG).
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
     await task.locator('input[name="photo"]').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: png });
-    await o.waitForSelector('text=照片已上传');
+    await o.waitForSelector('.photo-pick__button--done >> text=照片已上传');
     await task.locator('[data-action="resolve"]').click();
     await o.waitForSelector('[data-testid="task"]', { state: 'detached' });
 
