@@ -18,6 +18,7 @@ import { login } from '../server/testing/harness.ts';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '../shared/protocol/changes.ts';
 import { heapFloorGrowth } from './heapGrowth.ts';
 import { printHeapGrowth } from './heapSnapshotDiff.ts';
+import { cpuShares, readThreadTicks } from './threadCpu.ts';
 import { traceLongTasks, traceSelfTime, traceMeasures, type Trace } from './traceAnalysis.ts';
 import { FLUSH_BUDGET_MS, SLOW_FLUSH, type PerfRecord } from '../client/features/perf/perfProbe.ts';
 
@@ -461,12 +462,15 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
   const sendAgeBefore = await sendAgeBuckets(url);
   const plainArrive = plain.record();
   const stopProfile = await startProfile(page.context().browser()!, page, mode);
+  const cpuBefore = readThreadTicks();
   const samples: { t: number; heapMB: number; probeMB: number; domNodes: number }[] = [];
   const started = Date.now();
   while (Date.now() - started < o.durationSec * 1000) {
     await page.waitForTimeout(Math.min(30_000, o.durationSec * 1000 - (Date.now() - started)));
     samples.push({ t: Math.round((Date.now() - started) / 1000), ...(await heap(page)) });
   }
+  const cpuAfter = readThreadTicks();
+  const windowSec = (Date.now() - started) / 1000;
   const dump = (await within(
     60_000,
     page.evaluate(() => {
@@ -511,6 +515,8 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     mapPaint: dist(dump.mapPaint),
     mapRender: dist(dump.mapRender),
     mapScale: dump.mapScale,
+    // Each thread group's share of one core over the window (Linux): what the page competed with.
+    threadCpu: cpuBefore && cpuAfter ? cpuShares(cpuBefore, cpuAfter, windowSec) : [],
     heap: {
       beforeMB: before.heapMB,
       afterMB: after.heapMB,

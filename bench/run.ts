@@ -69,8 +69,13 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
     const ratio = (a: number, b: number) => (a > 0 ? `${(b / a).toFixed(1)}×` : 'n/a');
     console.log(`naive/designed: frame p95 ${ratio(r.design.frames.p95, naive.frames.p95)}, store time ${ratio(r.design.flush.mean * r.design.flush.n, naive.flush.mean * naive.flush.n)}, map update time ${ratio(r.design.mapUpdate.mean * r.design.mapUpdate.n, naive.mapUpdate.mean * naive.mapUpdate.n)}, map paint p99 ${ratio(r.design.mapPaint.p99, naive.mapPaint.p99)}`);
   }
-  const at = (m: typeof r.design) => (m.longFramesAtSec.length ? m.longFramesAtSec.slice(0, 40).join(', ') + (m.longFramesAtSec.length > 40 ? ', …' : '') : 'none');
+  const list = (times: number[]) => (times.length ? times.slice(0, 40).join(', ') + (times.length > 40 ? ', …' : '') : 'none');
+  const at = (m: typeof r.design) => list(m.longFramesAtSec);
   console.log(`frames > 200 ms, s into the window: designed ${at(r.design)}${r.variant ? `; variant ${at(r.variant)}` : 'error' in r.naive ? '' : `; naive ${r.naive.longFramesAtSec.length} of them`}`);
+  const cpu = (m: typeof r.design) => m.threadCpu.slice(0, 10).map((t) => `${t.thread}${t.threads > 1 ? ` ×${t.threads}` : ''} ${t.pct.toFixed(0)}`).join(', ') || 'n/a';
+  console.log(`CPU by thread over the window, % of one core: designed ${cpu(r.design)}`);
+  if (r.variant) console.log(`  variant ${cpu(r.variant)}`);
+  else if (!('error' in r.naive)) console.log(`  naive ${cpu(r.naive)}`);
   console.log(`JS shipped (gzip): ${fmt(r.bundle.totalGzipKB)} KB total; largest: ${r.bundle.largest.map((b) => `${b.file} ${fmt(b.gzipKB)} KB`).join(', ')}`);
   console.log('frames in bench GC: frames spanning the forced collection of each 30 s heap sample, set apart from the distribution');
   console.log('targets: frame p95 ≤ 50 ms, none > 200 ms, flush ≤ 4 ms, event→pixel p99 ≤ 250 ms, heap growth ≤ 10%, gzip JS ≤ 1200 KB, first data ≤ 2000 ms');

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLOCK_TICKS, parseStat } from './procStat.ts';
 
 export interface ServerProcess {
   url: string;
@@ -20,7 +21,6 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-const CLOCK_TICKS = 100;
 const ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
 /** Start `server/index.ts` in a child process; `dataDir` reuses a data directory (a restart). */
@@ -51,9 +51,7 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
     dataDir,
     child,
     cpuSeconds() {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the command.
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      return (parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))?.ticks ?? NaN) / CLOCK_TICKS;
     },
     async stop() {
       await kill('SIGTERM');
