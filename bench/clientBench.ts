@@ -502,6 +502,8 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     framesOver200: dump.longFrames.length,
     // When each of them ended, s into the window: bunched at its start, a cost of the start.
     longFramesAtSec: dump.longFrames.map((ms) => Math.round(ms / 100) / 10),
+    // When the camera started moving (a critical focus, there and back): whether new views cost the long frames.
+    cameraMovesAtSec: dump.cameraMoves.map((ms) => Math.round(ms / 100) / 10),
     // Frames spanning the heap samples' forced collections (~200 ms each, every 30 s): the bench's own.
     framesExcluded: dump.excluded.frames,
     // C1 holds each flush to 4 ms: how many did not, beside the distribution.

@@ -72,6 +72,7 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
   const list = (times: number[]) => (times.length ? times.slice(0, 40).join(', ') + (times.length > 40 ? ', …' : '') : 'none');
   const at = (m: typeof r.design) => list(m.longFramesAtSec);
   console.log(`frames > 200 ms, s into the window: designed ${at(r.design)}${r.variant ? `; variant ${at(r.variant)}` : 'error' in r.naive ? '' : `; naive ${r.naive.longFramesAtSec.length} of them`}`);
+  console.log(`camera moves (critical focus), s into the window: designed ${list(r.design.cameraMovesAtSec)}${r.variant ? `; variant ${list(r.variant.cameraMovesAtSec)}` : ''}`);
   const cpu = (m: typeof r.design) => m.threadCpu.slice(0, 10).map((t) => `${t.thread}${t.threads > 1 ? ` ×${t.threads}` : ''} ${t.pct.toFixed(0)}`).join(', ') || 'n/a';
   console.log(`CPU by thread over the window, % of one core: designed ${cpu(r.design)}`);
   if (r.variant) console.log(`  variant ${cpu(r.variant)}`);

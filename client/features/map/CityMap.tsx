@@ -35,14 +35,17 @@ import {
 import { CLICKABLE_LAYERS, CLUSTER_PROPERTIES, LAYER_GROUPS, districtFill, districtLabel, overlayLayers, scaledSize } from './mapStyle.ts';
 import { MAP_LAYERS, isFocusStep, select, useScreenMap, type ScreenMapState, type Selection } from './screenMapStore.ts';
 import { FOCUS_MS, newCriticals } from './focus.ts';
-import { DEFAULT_PACE, paceRenders, pinnedScale, type Pacing } from './renderPacing.ts';
+import { DEFAULT_PACE, paceRenders, pinnedScale, pushDue, type Pacing } from './renderPacing.ts';
 import { heatGrid, heatPainter, type HeatPainter } from './heatPicture.ts';
 import { addLiveSource } from './sourceEvents.ts';
-import { isNaive, perf, recordSample } from '../perf/perfProbe.ts';
+import { isNaive, perf, recordMoment, recordSample } from '../perf/perfProbe.ts';
 import { currentBridge } from '../../realtime/liveBridge.ts';
 
 const CITY_BOUNDS: [number, number, number, number] = [-87.94, 41.644, -87.524, 42.023];
-/** Incidents and units: diffs four times a second. Sensors: once a second. Heat: every 10 s. */
+/**
+ * Units: diffs four times a second. Incidents: checked as often, sent once per paced render (each
+ * send re-clusters 10k points in the worker). Sensors: once a second. Heat: every 10 s.
+ */
 const FAST_MS = 250;
 const SENSORS_MS = 1000;
 const HEAT_MS = 10_000;
@@ -117,7 +120,8 @@ interface Dirty {
  * it collects the ids each flush changed, so a push costs what changed, not the city; the whole
  * incident table is only walked when the time window moves (incidents age out of it).
  */
-function startLiveUpdates(map: MapLibreMap, districtIds: string[], heat: HeatPainter): () => void {
+function startLiveUpdates(map: MapLibreMap, pacing: Pacing, districtIds: string[], heat: HeatPainter): () => void {
+  let lastIncidentPush = -Infinity;
   const sentIncidents = new Map<string, Incident>();
   const sentSensors = new Map<string, SensorView>();
   const sentUnits = new Map<string, Unit>();
@@ -164,7 +168,9 @@ function startLiveUpdates(map: MapLibreMap, districtIds: string[], heat: HeatPai
     const { timeWindow } = useScreenMap.getState();
     const now = Date.now();
     const recheck = timeWindow !== seenWindow || now - lastWindowCheck > WINDOW_RECHECK_MS;
-    if (recheck || dirty.incidents.all || dirty.incidents.ids.size > 0) {
+    const incidentsDue = dirty.incidents.ids.size > 0 && pushDue(pacing.untilNextRender(), performance.now() - lastIncidentPush, pacing.interval(), FAST_MS);
+    if (recheck || dirty.incidents.all || incidentsDue) {
+      lastIncidentPush = performance.now();
       if (recheck) {
         seenWindow = timeWindow;
         lastWindowCheck = now;
@@ -341,7 +347,7 @@ export function CityMap() {
               if (!isFocusStep(next, previous)) paced?.hurry();
             }),
           );
-          if (paced) stops.push(paced.stop, startLiveUpdates(map, districts.features.map((f) => f.properties.id), heat));
+          if (paced) stops.push(paced.stop, startLiveUpdates(map, paced, districts.features.map((f) => f.properties.id), heat));
           else stops.push(startNaiveUpdates(map, heat));
           stops.push(startCriticalFocus(map, paced));
           void fetch('/api/geo/grids', { credentials: 'same-origin' })
@@ -354,6 +360,7 @@ export function CityMap() {
         // Whether the camera is in flight (the critical focus flies), for whoever needs to wait for it.
         // And whether the view has settled since (its tiles in, nothing left to draw).
         map.on('movestart', () => {
+          recordMoment('cameraMoves');
           container.current?.setAttribute('data-camera', 'moving');
           container.current?.removeAttribute('data-settled');
         });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { DEFAULT_PACE, MAX_YIELDED_FRAMES, REDUCED_SCALE, SCALE_SAMPLES, SMOOTH_RENDER_MS, cameraDuration, nextCost, paceInterval, paceRenders, pinnedScale, renderScale } from './renderPacing.ts';
+import { DEFAULT_PACE, MAX_YIELDED_FRAMES, REDUCED_SCALE, SCALE_SAMPLES, SMOOTH_RENDER_MS, cameraDuration, nextCost, paceInterval, paceRenders, pinnedScale, pushDue, renderScale } from './renderPacing.ts';
 
 describe('render pacing', () => {
   it('keeps data-driven renders within their share of the time, between a floor and a ceiling', () => {
@@ -29,6 +29,21 @@ describe('render pacing', () => {
     // Software rendering (~100 ms a render): a flight would be a few stills; cut instead.
     expect(cameraDuration(1500, SMOOTH_RENDER_MS + 1)).toBe(0);
     expect(cameraDuration(600, 100)).toBe(0);
+  });
+
+  it('sends live changes to the worker once per paced render, in time for it', () => {
+    const tick = 250;
+    // Renders ~460 ms apart (software GL): the tick right after a render waits, the one before the next goes.
+    expect(pushDue(410, 50, 460, tick)).toBe(false);
+    expect(pushDue(160, 300, 460, tick)).toBe(true);
+    // A map that has not rendered for a while (nothing changed): at once.
+    expect(pushDue(-5000, 5000, 460, tick)).toBe(true);
+    // A camera in flight renders every frame, so the next slot keeps moving away: the data goes
+    // once it has waited a whole interval rather than until the camera stops.
+    expect(pushDue(440, 200, 460, tick)).toBe(false);
+    expect(pushDue(440, 460, 460, tick)).toBe(true);
+    // With a GPU the interval is the tick's floor: every tick.
+    expect(pushDue(250, 250, 250, tick)).toBe(true);
   });
 
   it('draws at a reduced resolution where renders are too slow to animate, and at full resolution elsewhere', () => {

@@ -66,6 +66,18 @@ export function pinnedScale(search: string): number | null {
   return value >= 0.25 && value <= 1 ? value : null;
 }
 
+/**
+ * Pure: whether a live source's changes should go to the map's worker now. Each push re-clusters
+ * the whole source off the main thread and sends its tiles back to be uploaded, and only the next
+ * render shows it: where renders are paced apart (software GL, ~0.5 s), pushing on every tick
+ * would pay for pictures nobody sees. So a push goes when the next render is within a tick — it
+ * has that long to be ready — or when it has waited a whole render interval (a camera in flight
+ * renders all the time, and the data must not wait for it to stop).
+ */
+export function pushDue(untilNextRenderMs: number, sinceLastPushMs: number, intervalMs: number, tickMs: number): boolean {
+  return untilNextRenderMs <= tickMs || sinceLastPushMs >= intervalMs;
+}
+
 /** How long after a person acts the map renders at once (their change, and the tiles it loads). */
 const HURRY_MS = 1000;
 
@@ -80,6 +92,10 @@ export interface Pacing {
   hurry(): void;
   /** The duration a camera animation should have on this machine (0: cut to the view). */
   cameraDuration(durationMs: number): number;
+  /** The interval between data-driven renders at the measured render cost. */
+  interval(): number;
+  /** How long until the next data-driven render may go (≤ 0: it could go now). */
+  untilNextRender(): number;
   stop(): void;
 }
 
@@ -138,20 +154,26 @@ export function paceRenders(map: MapLibreMap, busy: BusyFrame = () => false, opt
   map.triggerRepaint = () => {
     if (map.isMoving() || map.repaint || performance.now() < hurriedUntil) return immediately();
     if (timer || frame !== null) return;
-    const wait = lastRender + paceInterval(cost ?? 0, options) - performance.now();
+    const wait = pacing.untilNextRender();
     if (wait <= 0) return renderInQuietFrame();
     timer = setTimeout(() => {
       timer = null;
       renderInQuietFrame();
     }, wait);
   };
-  return {
+  const pacing: Pacing = {
     hurry() {
       hurriedUntil = performance.now() + HURRY_MS;
       immediately();
     },
     cameraDuration(durationMs) {
       return cameraDuration(durationMs, cost);
+    },
+    interval() {
+      return paceInterval(cost ?? 0, options);
+    },
+    untilNextRender() {
+      return lastRender + paceInterval(cost ?? 0, options) - performance.now();
     },
     stop() {
       cancel();
@@ -161,4 +183,5 @@ export function paceRenders(map: MapLibreMap, busy: BusyFrame = () => false, opt
       map.triggerRepaint = renderNow;
     },
   };
+  return pacing;
 }

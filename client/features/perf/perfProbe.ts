@@ -58,6 +58,8 @@ export interface PerfRecord {
   longTasks: Samples;
   /** When each frame over C1's 200 ms ended, ms since `reset`: whether they bunch, and where. */
   longFrames: Samples;
+  /** When the map's camera started each move (a focus, a person's drag), ms since `reset`: beside the long frames, whether a new view costs them. */
+  cameraMoves: Samples;
   /** Time per store flush (applying what the socket buffered), ms. */
   flushes: Samples;
   /** Time per map source update / chart redraw, ms. */
@@ -98,10 +100,17 @@ export function perf(): PerfRecord | null {
 }
 
 /** The record's sample lists, which `reset` empties. */
-const SAMPLE_LISTS = ['frames', 'longTasks', 'longFrames', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'mapRender', 'arrive'] as const;
+const SAMPLE_LISTS = ['frames', 'longTasks', 'longFrames', 'cameraMoves', 'flushes', 'mapUpdates', 'chartUpdates', 'feedPaint', 'mapPaint', 'mapRender', 'arrive'] as const;
 
 export function recordSample(list: (typeof SAMPLE_LISTS)[number], value: number): void {
   record?.[list].push(value);
+}
+
+let resetAt = 0;
+
+/** Note that something happened now, as ms since the last `reset`. */
+export function recordMoment(list: 'cameraMoves'): void {
+  record?.[list].push(performance.now() - resetAt);
 }
 
 /** Install the probe for this page if the URL asks for it. */
@@ -113,6 +122,7 @@ export function installPerfProbe(search: string): PerfMode {
     frames: new Samples(),
     longTasks: new Samples(),
     longFrames: new Samples(),
+    cameraMoves: new Samples(),
     flushes: new Samples(),
     mapUpdates: new Samples(),
     chartUpdates: new Samples(),
@@ -144,7 +154,7 @@ export function installPerfProbe(search: string): PerfMode {
   (window as unknown as { __perf: PerfRecord }).__perf = r;
   instrumentBridge(r);
   const pauses: [number, number][] = [];
-  let resetAt = performance.now();
+  resetAt = performance.now();
   const spansPause = (from: number, to: number) => pauses.some(([a, b]) => a < to && b > from);
   let last = performance.now();
   const frame = (t: number) => {
