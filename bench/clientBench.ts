@@ -240,6 +240,47 @@ async function heap(page: Page): Promise<{ heapMB: number; probeMB: number; domN
   return within(60_000, page.evaluate(() => (window as unknown as { __perf: { heap(): { heapMB: number; probeMB: number; domNodes: number } } }).__perf.heap()));
 }
 
+/**
+ * The heap of each of the page's workers (the map's tile worker, the heat worker) in MB, as used
+ * and as live after a collection forced in the worker, largest first. The map's worker collects
+ * its garbage on the same cores the page and the software rasteriser use (a trace showed its
+ * marking threads busy during the long frames), so its heap is part of what a screen costs.
+ */
+async function workerHeaps(browser: Browser): Promise<{ url: string; usedMB: number; liveMB: number }[]> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const out: { url: string; usedMB: number; liveMB: number }[] = [];
+    for (const t of targetInfos.filter((i) => i.type === 'worker')) {
+      const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
+      // The worker's own protocol, through the browser's session: one request at a time.
+      let nextId = 0;
+      const call = async <T>(method: string): Promise<T> => {
+        const id = ++nextId;
+        const reply = new Promise<T>((resolve) => {
+          const on = (e: { sessionId?: string; message: string }) => {
+            const m = JSON.parse(e.message) as { id?: number; result?: T };
+            if (e.sessionId !== sessionId || m.id !== id) return;
+            cdp.off('Target.receivedMessageFromTarget', on);
+            resolve(m.result as T);
+          };
+          cdp.on('Target.receivedMessageFromTarget', on);
+        });
+        await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) });
+        return within(30_000, reply);
+      };
+      const { usedSize } = await call<{ usedSize: number }>('Runtime.getHeapUsage');
+      await call('HeapProfiler.collectGarbage');
+      const { usedSize: liveSize } = await call<{ usedSize: number }>('Runtime.getHeapUsage');
+      await cdp.send('Target.detachFromTarget', { sessionId });
+      out.push({ url: t.url.split('/').pop() ?? t.url, usedMB: Math.round(usedSize / 1048576), liveMB: Math.round(liveSize / 1048576) });
+    }
+    return out.sort((a, b) => b.usedMB - a.usedMB);
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** The probe's sample lists, as `window.__perf.dump()` hands them over. */
 type PerfDump = ReturnType<PerfRecord['dump']>;
 
@@ -309,6 +350,20 @@ async function printLayerCost(page: Page): Promise<void> {
   // A string, not a function: the page has no `__name` helper that tsx's output would call.
   const costs = (await page.evaluate(`(async () => {
     const m = window.__perf.map;
+    const settled = () => new Promise((done) => { const t = setTimeout(done, 8000); m.once('idle', () => { clearTimeout(t); done(); }); });
+    // The first seconds at a place the map has not shown (what a critical focus costs): the longest
+    // frame while its tiles load and draw. The view's render cost once settled is measured after.
+    const arrive = async (center) => {
+      const ts = [];
+      let last = performance.now();
+      let on = true;
+      const step = (t) => { ts.push(t - last); last = t; if (on) requestAnimationFrame(step); };
+      requestAnimationFrame(step);
+      m.jumpTo({ center, zoom: 15 });
+      await new Promise((done) => setTimeout(done, 3000));
+      on = false;
+      return { max: Math.round(Math.max(...ts)), over200: ts.filter((d) => d > 200).length };
+    };
     const frames = () => new Promise((done) => {
       const ts = [];
       let last = null;
@@ -336,10 +391,21 @@ async function printLayerCost(page: Page): Promise<void> {
     out['without the base map (' + base.length + ' layers)'] = await frames();
     shown(base, 'visible');
     out['everything shown, again'] = await frames();
-    return out;
-  })()`)) as Record<string, number>;
+    const home = { center: m.getCenter(), zoom: m.getZoom() };
+    const b = m.getBounds();
+    const arrivals = [];
+    for (const [x, y] of [[0.45, 0.4], [0.55, 0.6], [0.4, 0.7], [0.6, 0.3]]) {
+      arrivals.push(await arrive([b.getWest() + (b.getEast() - b.getWest()) * x, b.getSouth() + (b.getNorth() - b.getSouth()) * y]));
+      await settled();
+    }
+    out['at zoom 15, settled'] = await frames();
+    m.jumpTo(home);
+    await settled();
+    return { costs: out, arrivals };
+  })()`)) as { costs: Record<string, number>; arrivals: { max: number; over200: number }[] };
   console.log('map render cost, mean frame interval while rendering every frame (ms):');
-  console.table(costs);
+  console.table(costs.costs);
+  console.log(`arriving at a new place (zoom 15), the first 3 s: longest frame / frames over 200 ms: ${costs.arrivals.map((a) => `${a.max} / ${a.over200}`).join('; ')}`);
 }
 
 /**
@@ -470,6 +536,7 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     samples.push({ t: Math.round((Date.now() - started) / 1000), ...(await heap(page)) });
   }
   const cpuAfter = readThreadTicks();
+  const workers = await workerHeaps(page.context().browser()!);
   const windowSec = (Date.now() - started) / 1000;
   const dump = (await within(
     60_000,
@@ -519,6 +586,8 @@ async function measure(page: Page, url: string, firstDataMs: number, traffic: Re
     mapScale: dump.mapScale,
     // Each thread group's share of one core over the window (Linux): what the page competed with.
     threadCpu: cpuBefore && cpuAfter ? cpuShares(cpuBefore, cpuAfter, windowSec) : [],
+    // At the end, before and after a collection the bench forces in each worker.
+    workerHeaps: workers,
     heap: {
       beforeMB: before.heapMB,
       afterMB: after.heapMB,

@@ -77,6 +77,8 @@ function printClient(r: Awaited<ReturnType<typeof clientBench>>): void {
   console.log(`CPU by thread over the window, % of one core: designed ${cpu(r.design)}`);
   if (r.variant) console.log(`  variant ${cpu(r.variant)}`);
   else if (!('error' in r.naive)) console.log(`  naive ${cpu(r.naive)}`);
+  const workers = (m: typeof r.design) => m.workerHeaps.map((w) => `${w.url} ${w.usedMB} MB used, ${w.liveMB} MB live`).join('; ') || 'n/a';
+  console.log(`worker heaps at the end: designed ${workers(r.design)}${r.variant ? `; variant ${workers(r.variant)}` : ''}`);
   console.log(`JS shipped (gzip): ${fmt(r.bundle.totalGzipKB)} KB total; largest: ${r.bundle.largest.map((b) => `${b.file} ${fmt(b.gzipKB)} KB`).join(', ')}`);
   console.log('frames in bench GC: frames spanning the forced collection of each 30 s heap sample, set apart from the distribution');
   console.log('targets: frame p95 ≤ 50 ms, none > 200 ms, flush ≤ 4 ms, event→pixel p99 ≤ 250 ms, heap growth ≤ 10%, gzip JS ≤ 1200 KB, first data ≤ 2000 ms');

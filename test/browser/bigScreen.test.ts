@@ -196,6 +196,38 @@ describe.skipIf(skip !== null)('big screen layout, figures and languages', () =>
     await context.close();
   });
 
+  it('a sensor reading over its alarm line shows its alarm ring on the map', async () => {
+    const { page, context } = await signIn(world, 'operator', { width: 1920, height: 1080 });
+    await page.waitForURL(/\/screen/);
+    // With the probe on, the page hands over its map: the test asks it what it drew.
+    await page.goto(`${world.server.url}/screen?perf=1`);
+    await page.waitForSelector('[data-testid="city-map"][data-map-state="loaded"]', { timeout: 90_000 });
+    const sensor = city.sensors.find((s) => s.rule.direction === 'above' && s.rule.dwellSec <= 120 && s.rule.dwellSec > 0)!;
+    // Above the alarm line for longer than the dwell time: the sensor is in alarm.
+    const readings = [5, 4, 3, 2, 1].map((minutesAgo) => ({
+      source: 'sensor',
+      sourceEventId: `ring-${sensor.id}-${minutesAgo}`,
+      occurredAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      payload: { sensorId: sensor.id, metric: sensor.metric, value: sensor.rule.alarm + 5 },
+    }));
+    expect((await ingest(world.server.url, readings)).status).toBe(200);
+    type MapHandle = {
+      project(lngLat: [number, number]): { x: number; y: number };
+      queryRenderedFeatures(point: [number, number], options: { layers: string[] }): { properties: { id: string } }[];
+    };
+    // Drawn where the sensor is, at whatever zoom the map is (the alarm's case may pull the camera there).
+    await page.waitForFunction(
+      ([id, location]) => {
+        const map = (window as unknown as { __perf: { map: MapHandle } }).__perf.map;
+        const { x, y } = map.project(location);
+        return map.queryRenderedFeatures([x, y], { layers: ['sensors-alarm'] }).some((f) => f.properties.id === id);
+      },
+      [sensor.id, sensor.location] as const,
+      { timeout: 20_000, polling: 200 },
+    );
+    await context.close();
+  });
+
   it('every visible string comes from the catalogs: no key, no English on the Chinese screen, no Chinese on the English one', async () => {
     const { page, context } = await signIn(world, 'operator', { width: 1920, height: 1080 });
     await page.waitForURL(/\/screen/);
