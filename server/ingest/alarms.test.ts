@@ -55,6 +55,12 @@ describe('sensor alarms through the ingest path', () => {
     expect(after.status).toBe('new');
     expect(after.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'alarm_cleared']);
     live.close();
+
+    // A screen that opens later still gets the day's alarm, cleared, for its alarms per hour.
+    const later = new LiveClient(server.url, await login(server.url, 'operator'));
+    await later.until(() => later.snapshots.length === 1, 'snapshot');
+    expect(later.snapshots[0]!.alarms.filter((a) => a.sensorId === sensor.id).map((a) => [a.id, a.status])).toEqual([[alarm!.id, 'cleared']]);
+    later.close();
   });
 
   it('marks a sensor that stopped reporting offline, and online again with its next reading', async () => {

@@ -1127,7 +1127,7 @@ export class PgStore implements Store {
         const tasks = (await t.rows('SELECT data FROM tasks WHERE status = ANY($1::text[]) ORDER BY ord', [OPEN_TASK_STATUSES])).map(
           (r) => JSON.parse(r.data as string) as Task,
         );
-        const alarms = (await t.rows("SELECT data FROM alarms WHERE status <> 'cleared' ORDER BY sensor_id")).map(
+        const alarms = (await t.rows("SELECT data FROM alarms WHERE status <> 'cleared' OR (data::json ->> 'raisedAt') >= $1 ORDER BY sensor_id, id", [recentSince])).map(
           (r) => JSON.parse(r.data as string) as Alarm,
         );
         const units = (await t.rows('SELECT data FROM units ORDER BY id')).map((r) => JSON.parse(r.data as string) as Unit);

@@ -942,7 +942,10 @@ export class SqliteStore implements Store {
       const tasks = (
         this.db.prepare("SELECT data FROM tasks WHERE status IN ('assigned', 'accepted', 'on_scene')").all() as Row[]
       ).map((r) => JSON.parse(r.data as string) as Task);
-      const alarms = [...this.activeAlarms.values()];
+      const cleared = (this.db.prepare("SELECT data FROM alarms WHERE json_extract(data, '$.raisedAt') >= ? AND status = 'cleared'").all(recentSince) as Row[]).map(
+        (r) => JSON.parse(r.data as string) as Alarm,
+      );
+      const alarms = [...this.activeAlarms.values(), ...cleared];
       return { seq, incidents, tasks, units: this.allUnits(), sensors: this.allSensors(), alarms };
     })();
   }

@@ -320,6 +320,11 @@ export interface Store {
   readingSeries(sensorId: string, from: string, to: string, bucket: 'minute' | 'hour'): Promise<ReadingBucket[]>;
   /** Sensor states updated at or after `since`. */
   sensorStatesSince(since: string): Promise<SensorState[]>;
+  /**
+   * The live state at one seq: open incidents and those updated since `recentSince` (at most
+   * `maxIncidents`), open tasks, all units and sensors, and the alarms still active or raised since
+   * `recentSince` (a screen's alarms-per-hour chart must survive a reload).
+   */
   snapshot(recentSince: string, maxIncidents: number): Promise<Omit<Snapshot, 'protocolVersion' | 'metrics'>>;
   /** `onlineSince`: a sensor that reported at or after it counts as online. */
   metricsInputs(dayStart: string, onlineSince: string): Promise<MetricsInputs>;

@@ -450,4 +450,12 @@ CREATE INDEX incidents_deadline_light ON incidents((data::json #>> '{deadline,li
 CREATE INDEX incidents_created_stages ON incidents(created_at, dispatched_at, on_scene_at);
 `,
   },
+  {
+    id: 11,
+    name: 'recent alarms',
+    // A snapshot carries the alarms raised in the last day, cleared ones too, so that a screen's
+    // alarms per hour survive a reload; the alarms table only grows, so they are found by index.
+    sql: `CREATE INDEX alarms_raised ON alarms(json_extract(data, '$.raisedAt'));`,
+    pg: `CREATE INDEX alarms_raised ON alarms((data::json ->> 'raisedAt'));`,
+  },
 ];
