@@ -25,7 +25,7 @@ describe('sensor alarms through the ingest path', () => {
 
     // One spike: nothing. Then three minutes above the threshold, sent concurrently: one alarm.
     await ingest(server.url, [reading(sensor.id, sensor.metric, high, 10), reading(sensor.id, sensor.metric, 1, 9)]);
-    await Promise.all([
+    const answers = await Promise.all([
       ingest(server.url, [reading(sensor.id, sensor.metric, high, 8)]),
       ingest(server.url, [reading(sensor.id, sensor.metric, high, 7)]),
       ingest(server.url, [reading(sensor.id, sensor.metric, high, 6)]),
@@ -36,6 +36,9 @@ describe('sensor alarms through the ingest path', () => {
     expect(raised).toHaveLength(1);
     const alarm = raised[0]!.type === 'alarm' ? raised[0]!.alarm : null;
     expect(alarm?.incidentId).toBeTruthy();
+    // The reading that raised it answers with the case it opened, as a call does; the others with none.
+    const opened = answers.flatMap((a) => (a.body.results as { incidentId?: string }[]).map((r) => r.incidentId).filter(Boolean));
+    expect(opened).toEqual([alarm!.incidentId]);
 
     const dispatcher = await login(server.url, 'dispatcher');
     // Acknowledged by a person: on the stream, audited; it stays active until the sensor clears.

@@ -719,10 +719,11 @@ export class PgStore implements Store {
           const decided = decideReading(write.sensorId, write.value, write.at, touched.get(write.sensorId) ?? previous.get(write.sensorId), active.get(write.sensorId));
           touched.set(write.sensorId, decided.state);
           let alarm = decided.alarm;
+          let openedId: string | undefined;
           if (alarm && decided.openIncident) {
-            // 未诉先办: the alarm opens its own case before anyone calls.
-            const opened = await this.insertNewIncident(t, decided.openIncident, 'sensor', receivedAt);
-            alarm = { ...alarm, incidentId: opened.id };
+            // 未诉先办: the alarm opens its own case before anyone calls; that case is the reading's result.
+            openedId = (await this.insertNewIncident(t, decided.openIncident, 'sensor', receivedAt)).id;
+            alarm = { ...alarm, incidentId: openedId };
           }
           if (alarm?.status === 'cleared' && alarm.incidentId) await this.noteAlarmCleared(t, alarm.incidentId, receivedAt);
           if (alarm) {
@@ -730,7 +731,7 @@ export class PgStore implements Store {
             active.set(write.sensorId, alarm.status === 'cleared' ? undefined : alarm);
             t.append({ type: 'alarm', alarm }, receivedAt);
           }
-          outcomes.push({ status: 'accepted' });
+          outcomes.push({ status: 'accepted', ...(openedId ? { incidentId: openedId } : {}) });
           continue;
         }
         const parent = write.linkTo ? await this.lockIncident(t, write.linkTo) : undefined;

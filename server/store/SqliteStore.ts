@@ -561,11 +561,13 @@ export class SqliteStore implements Store {
           const { state } = decided;
           let alarm = decided.alarm;
           touched.set(write.sensorId, state);
+          let openedId: string | undefined;
           if (alarm && decided.openIncident) {
-            // 未诉先办: the alarm opens its own case before anyone calls.
+            // 未诉先办: the alarm opens its own case before anyone calls; that case is the reading's result.
             const opened = this.insertNewIncident(decided.openIncident, 'sensor', receivedAt);
             changes.push(opened.change);
-            alarm = { ...alarm, incidentId: opened.incident.id };
+            openedId = opened.incident.id;
+            alarm = { ...alarm, incidentId: openedId };
           }
           if (alarm?.status === 'cleared' && alarm.incidentId) {
             const change = this.noteAlarmCleared(alarm.incidentId, receivedAt);
@@ -576,7 +578,7 @@ export class SqliteStore implements Store {
             alarmsAfter.set(write.sensorId, alarm.status === 'cleared' ? undefined : alarm);
             changes.push(this.append({ type: 'alarm', alarm }, receivedAt));
           }
-          outcomes.push({ status: 'accepted' });
+          outcomes.push({ status: 'accepted', ...(openedId ? { incidentId: openedId } : {}) });
           continue;
         }
         const parentRow = write.linkTo ? (this.stmt.getIncident.get(write.linkTo) as Row | undefined) : undefined;
