@@ -35,8 +35,8 @@ function input(seed: number): CityDayInput {
   };
 }
 
-function run(seed: number, seconds: number) {
-  const day = new CityDay(input(seed));
+function run(seed: number, seconds: number, readings?: CityDayInput['readings']) {
+  const day = new CityDay({ ...input(seed), ...(readings ? { readings } : {}) });
   return Array.from({ length: seconds }, (_, s) => day.next(Math.floor(s / 3600) % 24)).flat();
 }
 
@@ -52,6 +52,30 @@ describe('the simulated city day', () => {
     const perSensor = new Map<string, number>();
     for (const r of readings) if (r.kind === 'reading') perSensor.set(r.sensorId, (perSensor.get(r.sensorId) ?? 0) + 1);
     expect([...perSensor.values()].every((n) => n === 2)).toBe(true);
+  });
+
+  it('played for its alarms alone, reads only the sensors an anomaly drives, from past the alarm until the rule has cleared it', () => {
+    const hours = 6;
+    const readings = run(5, hours * 3600, 'anomalies').flatMap((g) => (g.kind === 'reading' ? [{ ...g, step: Number(g.id.split(':')[1]) }] : []));
+    // An anomaly starts about every 15 minutes: a couple of dozen episodes, not 120 sensors' every minute.
+    const bySensor = new Map<string, typeof readings>();
+    for (const r of readings) bySensor.set(r.sensorId, [...(bySensor.get(r.sensorId) ?? []), r]);
+    expect(bySensor.size).toBeGreaterThan(5);
+    expect(readings.length).toBeLessThan((120 * hours * 60) / 20);
+    const { alarm, clear, dwellSec } = input(5).sensors[0]!.rule;
+    for (const list of bySensor.values()) {
+      // One reading a minute on the sensor's own step; the first past the alarm line.
+      for (const [i, r] of list.entries()) if (i > 0) expect(r.step - list[i - 1]!.step).toBeGreaterThanOrEqual(60);
+      expect(list[0]!.value).toBeGreaterThan(alarm);
+      // The last readings are back under `clear` for longer than the dwell, so the alarm clears
+      // (unless the run ended first).
+      const last = list.at(-1)!;
+      if (last.step < hours * 3600 - dwellSec - 180) {
+        const tail = list.filter((r) => r.step >= last.step - dwellSec);
+        expect(tail.length).toBeGreaterThanOrEqual(2);
+        expect(tail.every((r) => r.value < clear)).toBe(true);
+      }
+    }
   });
 
   it('produces calls at about the configured daily rate, with callers and places', () => {

@@ -18,6 +18,12 @@ export interface CityDayInput {
   scenario?: Scenario;
   /** Grids near water, where a rainstorm floods first (required by the rainstorm). */
   lowLyingGrids?: ReadonlySet<string>;
+  /**
+   * `all` (default): every sensor once a minute. `anomalies`: only the sensors an anomaly drives
+   * past its alarm, from its start until their rule has cleared the alarm again: the alarms of a
+   * past played fast, without the millions of ordinary readings around them.
+   */
+  readings?: 'all' | 'anomalies';
 }
 
 /**
@@ -36,6 +42,8 @@ export interface Scenario {
 
 export const RAINSTORM: Scenario = { kind: 'rainstorm', startStep: 60, rampSteps: 900, callsPerSecond: 0.2, callsFromStep: 960 };
 const FLOOD_CATEGORY = 'municipal.drainage.waterlogging';
+/** Every sensor reads once in this many steps (a minute), on the step its index falls on. */
+const READING_STEPS = 60;
 
 export type Generated =
   | { kind: 'call'; id: string; categoryHint?: string; text: string; address: string; location: LonLat; caller: { name: string; phone: string } }
@@ -115,14 +123,23 @@ export class CityDay {
     if (this.rng() < 1 / 900 && sensors.length > 0) {
       this.anomalies.push({ sensorIndex: Math.floor(this.rng() * sensors.length), untilStep: step + 300 + Math.floor(this.rng() * 900) });
     }
-    this.anomalies = this.anomalies.filter((a) => a.untilStep > step);
-    for (let i = step % 60; i < sensors.length; i += 60) {
-      const sensor = sensors[i]!;
-      const flooding = storm > 0 && this.floodable.has(sensor.id);
-      const value = flooding ? this.stormValue(sensor, storm) : this.readingValue(i, sensor, hour);
-      out.push({ kind: 'reading', id: `${sensor.id}:${step}`, sensorId: sensor.id, metric: sensor.metric, value });
+    const onlyAnomalies = this.input.readings === 'anomalies';
+    // Played alone, an anomaly's sensor reads on until its rule's dwell has cleared the alarm.
+    const clearing = (a: Anomaly) => (onlyAnomalies ? sensors[a.sensorIndex]!.rule.dwellSec + 2 * READING_STEPS : 0);
+    this.anomalies = this.anomalies.filter((a) => a.untilStep + clearing(a) > step);
+    if (onlyAnomalies) {
+      for (const i of new Set(this.anomalies.map((a) => a.sensorIndex))) if (i % READING_STEPS === step % READING_STEPS) out.push(this.reading(i, step, hour, storm));
+    } else {
+      for (let i = step % READING_STEPS; i < sensors.length; i += READING_STEPS) out.push(this.reading(i, step, hour, storm));
     }
     return out;
+  }
+
+  private reading(index: number, step: number, hour: number, storm: number): Generated {
+    const sensor = this.input.sensors[index]!;
+    const flooding = storm > 0 && this.floodable.has(sensor.id);
+    const value = flooding ? this.stormValue(sensor, storm) : this.readingValue(index, step, sensor, hour);
+    return { kind: 'reading', id: `${sensor.id}:${step}`, sensorId: sensor.id, metric: sensor.metric, value };
   }
 
   /** 0 before the storm, rising to 1 over the ramp. */
@@ -167,9 +184,9 @@ export class CityDay {
     return best.name;
   }
 
-  private readingValue(index: number, sensor: SensorFixture, hour: number): number {
+  private readingValue(index: number, step: number, sensor: SensorFixture, hour: number): number {
     const { mean, amplitude, noise } = sensor.baseline;
-    const anomalous = this.anomalies.some((a) => a.sensorIndex === index);
+    const anomalous = this.anomalies.some((a) => a.sensorIndex === index && a.untilStep > step);
     if (anomalous) {
       const { alarm, direction } = sensor.rule;
       const past = Math.abs(alarm) * 0.1 + noise;

@@ -70,6 +70,24 @@ describe("the demo city's past", () => {
     expect(metrics.openIncidents).toBe(open);
   });
 
+  it("raises the past's sensor alarms at their own times, each opening a case the staff then handles, and clears them", async () => {
+    const alarms = (await server.store.snapshot(from.toISOString(), 100_000)).alarms;
+    // An anomaly about every 15 minutes: over three hours, some alarms, not one per sensor.
+    expect(alarms.length).toBeGreaterThan(2);
+    expect(alarms.length).toBeLessThan(40);
+    const incidents = new Map((await allIncidents(server)).map((i) => [i.id, i]));
+    for (const alarm of alarms) {
+      expect(Date.parse(alarm.raisedAt)).toBeGreaterThanOrEqual(from.getTime());
+      expect(Date.parse(alarm.raisedAt)).toBeLessThanOrEqual(now.getTime());
+      if (alarm.clearedAt) expect(alarm.clearedAt > alarm.raisedAt).toBe(true);
+      const opened = incidents.get(alarm.incidentId!);
+      expect(opened).toMatchObject({ source: 'sensor', createdAt: alarm.raisedAt });
+    }
+    // Most episodes are over by now; their cases went to the staff like any other.
+    expect(alarms.filter((a) => a.status === 'cleared').length).toBeGreaterThan(alarms.length / 2);
+    expect(alarms.some((a) => incidents.get(a.incidentId!)!.status !== 'new')).toBe(true);
+  });
+
   it('finishes the cases under way in real time, and no unit is left holding one', async () => {
     // The slowest plan (late at every stage, then redone after a failed check) ends within a week.
     await history.runDue(new Date(now.getTime() + 7 * 24 * HOUR));

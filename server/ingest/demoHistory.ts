@@ -1,7 +1,8 @@
 // The demo city's past. On a first start with the simulator on, yesterday and today so far are
-// played through the same ingest path and the same commands as live work, each at its own time,
-// so the screens' hourly charts, "same time yesterday", the evaluation rates and the deadlines
-// have real records from the first minute. Cases still under way when the past catches up with
+// played through the same ingest path and the same commands as live work, each at its own time
+// (calls, reports, and the readings of the sensors that went into alarm), so the screens' hourly
+// charts, the alarms per hour, "same time yesterday", the evaluation rates and the deadlines have
+// real records from the first minute. Cases still under way when the past catches up with
 // the present go on in real time (`runDue`), so no unit is left holding a case for ever.
 
 import seedrandom from 'seedrandom';
@@ -59,8 +60,9 @@ export class DemoHistory {
    */
   async play(from: Date, to: Date): Promise<HistoryStats> {
     const { city, store } = this.deps;
-    // Readings are left out of the past: they would be millions of rows and change nothing a screen shows.
-    const day = new CityDay({ seed: this.options.seed + 1, categories: [...city.categories.values()], sensors: [], addresses: city.addresses });
+    // Of the readings, only the anomalies' are played: the day's alarms (and the cases they open)
+    // show on the screens; the millions of ordinary readings around them would change nothing.
+    const day = new CityDay({ seed: this.options.seed + 1, categories: [...city.categories.values()], sensors: city.sensors, addresses: city.addresses, readings: 'anomalies' });
     for (let hourStart = from.getTime(); hourStart < to.getTime(); hourStart += 60 * MINUTE) {
       const hourEnd = Math.min(to.getTime(), hourStart + 60 * MINUTE);
       await store.bulkLoad(async () => {
@@ -101,8 +103,8 @@ export class DemoHistory {
           }
         : g.kind === 'report'
           ? { source: g.source, sourceEventId: `hist-${this.options.seed}-${g.id}`, occurredAt, payload: { category: g.category, text: g.text, location: g.location, reporter: 'sim' } }
-          : null,
-    ).filter((e) => e !== null);
+          : { source: 'sensor', sourceEventId: `hist-${this.options.seed}-${g.id}`, occurredAt, payload: { sensorId: g.sensorId, metric: g.metric, value: g.value } },
+    );
     const results = await this.deps.ingest.submit(events, at);
     this.stats.events += events.length;
     for (const [i, r] of results.entries()) {
