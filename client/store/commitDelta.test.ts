@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyBatch, fromSnapshot, type CityState } from '../../shared/domain/cityReducer.ts';
 import { openIncident } from '../../shared/domain/incidentFactory.ts';
-import type { Task } from '../../shared/domain/types.ts';
+import type { Alarm, Task } from '../../shared/domain/types.ts';
 import type { Change, ChangeBatch, SensorView, Snapshot } from '../../shared/protocol/changes.ts';
 import { commitDelta, noChanges, pruneFinished, sensorReading, storeDelta } from './commitDelta.ts';
 
@@ -95,6 +95,16 @@ describe('pruneFinished (a screen left on for days)', () => {
     expect(changes.reset).toBe(false);
     // The state it was given is untouched.
     expect(state.incidents.size).toBe(4);
+  });
+
+  it('drops cleared alarms raised before the window, as a fresh snapshot would not hold them, and keeps active and recent ones', () => {
+    const alarm = (id: string, status: Alarm['status'], raisedAt: string): Alarm => ({ id, sensorId: 'S1', metric: 'water_level', level: 'alarm', status, value: 3, districtId: 'CA01', raisedAt, clearedAt: status === 'cleared' ? raisedAt : null, incidentId: null });
+    const old = '2026-11-23T11:00:00.000Z';
+    const recent = '2026-11-24T11:00:00.000Z';
+    const state = fromSnapshot({ ...snapshot(), alarms: [alarm('old-cleared', 'cleared', old), alarm('old-active', 'raised', old), alarm('old-acked', 'acknowledged', old), alarm('recent-cleared', 'cleared', recent)] });
+    const { city, changes } = pruneFinished(state, NOW);
+    expect([...city.alarms.keys()].sort()).toEqual(['old-acked', 'old-active', 'recent-cleared']);
+    expect(changes.ids.alarms).toEqual(['old-cleared']);
   });
 
   it('returns the same state when nothing is due, so no reader is woken', () => {

@@ -58,18 +58,23 @@ export function sensorReading(sensor: SensorView | undefined): string | undefine
 
 /**
  * A screen that runs for days must not keep every case it ever saw. The snapshot a screen starts
- * from holds open incidents and those finished within this window; finished ones older than it
- * (and finished tasks) are dropped from the store the same way, so a screen left on holds what a
- * fresh one would.
+ * from holds open incidents and those finished within this window, and the alarms active or raised
+ * within it; finished ones older than it (finished tasks and cleared alarms too) are dropped from
+ * the store the same way, so a screen left on holds what a fresh one would.
  */
 export const KEEP_FINISHED_MS = 24 * 3_600_000;
 
-/** Pure: the state without finished incidents and tasks last updated before `now - keepMs`. */
+/**
+ * Pure: the state without finished incidents and tasks last updated before `now - keepMs`, and
+ * without cleared alarms raised before it.
+ */
 export function pruneFinished(state: CityState, now: number, keepMs = KEEP_FINISHED_MS): { city: CityState; changes: FlushChanges } {
   const cutoff = new Date(now - keepMs).toISOString();
   const changes = noChanges();
-  for (const i of state.incidents.values()) if (!isOpen(i.status) && i.updatedAt < cutoff) changes.ids.incidents.push(i.id);
-  for (const t of state.tasks.values()) if (!isTaskOpen(t.status) && t.updatedAt < cutoff) changes.ids.tasks.push(t.id);
-  if (changes.ids.incidents.length === 0 && changes.ids.tasks.length === 0) return { city: state, changes };
-  return { city: { ...state, incidents: state.incidents.without(changes.ids.incidents), tasks: state.tasks.without(changes.ids.tasks) }, changes };
+  const { incidents, tasks, alarms } = changes.ids;
+  for (const i of state.incidents.values()) if (!isOpen(i.status) && i.updatedAt < cutoff) incidents.push(i.id);
+  for (const t of state.tasks.values()) if (!isTaskOpen(t.status) && t.updatedAt < cutoff) tasks.push(t.id);
+  for (const a of state.alarms.values()) if (a.status === 'cleared' && a.raisedAt < cutoff) alarms.push(a.id);
+  if (incidents.length === 0 && tasks.length === 0 && alarms.length === 0) return { city: state, changes };
+  return { city: { ...state, incidents: state.incidents.without(incidents), tasks: state.tasks.without(tasks), alarms: state.alarms.without(alarms) }, changes };
 }
