@@ -1128,9 +1128,18 @@ export class PgStore implements Store {
         const tasks = (await t.rows('SELECT data FROM tasks WHERE status = ANY($1::text[]) ORDER BY ord', [OPEN_TASK_STATUSES])).map(
           (r) => JSON.parse(r.data as string) as Task,
         );
-        const alarms = (await t.rows("SELECT data FROM alarms WHERE status <> 'cleared' OR (data::json ->> 'raisedAt') >= $1 ORDER BY sensor_id, id", [recentSince])).map(
-          (r) => JSON.parse(r.data as string) as Alarm,
-        );
+        // Two branches, not one OR: an OR reads and parses every alarm ever raised; the recent cleared
+        // ones come from their index.
+        const alarms = (
+          await t.rows(
+            `SELECT data FROM (
+               SELECT sensor_id, id, data FROM alarms WHERE status <> 'cleared'
+               UNION ALL
+               SELECT sensor_id, id, data FROM alarms WHERE (data::json ->> 'raisedAt') >= $1 AND status = 'cleared'
+             ) recent ORDER BY sensor_id, id`,
+            [recentSince],
+          )
+        ).map((r) => JSON.parse(r.data as string) as Alarm);
         const units = (await t.rows('SELECT data FROM units ORDER BY id')).map((r) => JSON.parse(r.data as string) as Unit);
         const sensors = await this.sensorViews(t.client);
         return { seq, incidents, tasks, units, sensors, alarms };
